@@ -1,0 +1,58 @@
+//! The command-line shell: argument parsing and output. All checking is done by the core.
+
+pub mod mrz;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use docexam::mrz::dates::CalendarDate;
+
+/// Examine travel documents: read and check machine-readable zones.
+///
+/// Run without a subcommand to open the desk app.
+#[derive(Debug, Parser)]
+#[command(name = "docexam", version, about, long_about = None)]
+pub struct Cli {
+    /// The date to check expiry against and to place two-digit years (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, global = true, value_parser = parse_date)]
+    pub reference_date: Option<CalendarDate>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check MRZ text: every field decoded, every check digit verified, every finding explained.
+    ///
+    /// Exit status: 0 valid, 1 invalid, 2 unreadable or usage error.
+    Mrz(mrz::MrzArgs),
+    /// Open the desk app (the default when no subcommand is given).
+    Gui,
+}
+
+fn parse_date(text: &str) -> Result<CalendarDate, String> {
+    CalendarDate::parse_iso(text).ok_or_else(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// Today's date (UTC), for the default reference date.
+pub fn today() -> CalendarDate {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    CalendarDate::from_unix_seconds(seconds)
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let reference_date = cli.reference_date.unwrap_or_else(today);
+    match cli.command {
+        Some(Command::Mrz(args)) => mrz::run(&args, reference_date),
+        Some(Command::Gui) | None => {
+            docexam::app::run(reference_date).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

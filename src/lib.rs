@@ -1,0 +1,7 @@
+//! docexam: examine travel documents.
+//!
+//! The library is the UI-free core (see `ARCHITECTURE.md`); the `docexam` binary is a thin CLI and
+//! GUI shell over it.
+
+pub mod app;
+pub mod mrz;

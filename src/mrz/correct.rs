@@ -1,0 +1,1 @@
+//! OCR correction guided by field types and check digits.
