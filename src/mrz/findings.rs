@@ -110,15 +110,6 @@ pub enum FindingKind {
         /// What the covered characters give.
         computed: u8,
     },
-    /// A check-digit position holds something other than a digit.
-    CheckDigitNotADigit {
-        /// Which check.
-        check: CheckId,
-        /// What is printed.
-        printed: char,
-        /// What the covered characters give.
-        computed: u8,
-    },
     /// The document expired before the reference date.
     Expired {
         /// Date of expiry.
@@ -178,7 +169,6 @@ impl FindingKind {
             FindingKind::InvalidSex { .. } => "invalid_sex",
             FindingKind::MissingCheckDigit { .. } => "missing_check_digit",
             FindingKind::CheckDigitMismatch { .. } => "check_digit_mismatch",
-            FindingKind::CheckDigitNotADigit { .. } => "check_digit_not_a_digit",
             FindingKind::Expired { .. } => "expired",
             FindingKind::NoExpiryDate => "no_expiry_date",
             FindingKind::UnknownCountryCode { .. } => "unknown_country_code",
@@ -203,8 +193,7 @@ impl FindingKind {
             | FindingKind::BirthAfterExpiry
             | FindingKind::InvalidSex { .. }
             | FindingKind::MissingCheckDigit { .. }
-            | FindingKind::CheckDigitMismatch { .. }
-            | FindingKind::CheckDigitNotADigit { .. } => Severity::Error,
+            | FindingKind::CheckDigitMismatch { .. } => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -241,17 +230,16 @@ impl fmt::Display for FindingKind {
             FindingKind::InvalidDate => f.write_str("not a date that exists"),
             FindingKind::BirthAfterExpiry => f.write_str("the date of birth is after the date of expiry"),
             FindingKind::InvalidSex { found } => write!(f, "sex is {found:?}; only M, F, < (or X) are used"),
-            FindingKind::MissingCheckDigit { check } => write!(f, "the {check} is missing"),
+            FindingKind::MissingCheckDigit { check } => {
+                write!(f, "the {check} is missing (a filler where a digit belongs)")
+            }
             FindingKind::CheckDigitMismatch { check, printed, computed } => {
                 write!(f, "{check} is {printed}, computed {computed}")
-            }
-            FindingKind::CheckDigitNotADigit { check, printed, computed } => {
-                write!(f, "{check} is {printed:?}, not a digit; computed {computed}")
             }
             FindingKind::Expired { expiry, reference } => {
                 write!(f, "the document expired on {expiry} (reference date {reference})")
             }
-            FindingKind::NoExpiryDate => f.write_str("no date of expiry is given"),
+            FindingKind::NoExpiryDate => f.write_str("the MRZ gives no date of expiry; check the visual zone"),
             FindingKind::UnknownCountryCode { code, note } => match note {
                 Some(note) => write!(f, "{code:?} is not in the ICAO code table: {note}"),
                 None => write!(f, "{code:?} is not in the ICAO code table"),

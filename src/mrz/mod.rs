@@ -643,18 +643,21 @@ impl CheckedMrz {
         let mut checks = [None; MAX_CHECKS];
         for (result, slot) in checks.iter_mut().zip(parsed.checks.iter().flatten()) {
             let r = evaluate_check(raw, slot);
+            let printed = r.printed.unwrap_or(0);
             match r.outcome {
-                CheckOutcome::Mismatch | CheckOutcome::NotADigit => {
-                    let printed = char::from(r.printed.unwrap_or(b'?'));
-                    let kind = if r.outcome == CheckOutcome::Mismatch {
-                        FindingKind::CheckDigitMismatch { check: r.id, printed, computed: r.computed }
-                    } else {
-                        FindingKind::CheckDigitNotADigit { check: r.id, printed, computed: r.computed }
-                    };
-                    findings.push(Finding::new(kind, r.digit, r.field));
-                }
+                CheckOutcome::Mismatch => findings.push(Finding::new(
+                    FindingKind::CheckDigitMismatch { check: r.id, printed: char::from(printed), computed: r.computed },
+                    r.digit,
+                    r.field,
+                )),
+                // A letter where the digit belongs; other characters are already illegal.
+                CheckOutcome::NotADigit if printed.is_ascii_uppercase() => findings.push(Finding::new(
+                    FindingKind::WrongCharacterClass { found: char::from(printed), expected: CharClass::Digits },
+                    r.digit,
+                    r.field,
+                )),
                 CheckOutcome::Missing => {
-                    let at = parsed.field(FieldId::DocumentNumber).map(|f| f.span);
+                    let at = r.digit.or_else(|| parsed.field(FieldId::DocumentNumber).map(|f| f.span));
                     findings.push(Finding::new(FindingKind::MissingCheckDigit { check: r.id }, at, r.field));
                 }
                 _ => {}
@@ -668,7 +671,8 @@ impl CheckedMrz {
             let is_td3 = parsed.format == Format::Td3;
             let is_visa = matches!(parsed.format, Format::MrvA | Format::MrvB);
             let kind = DocumentKind::classify(code, is_td3, is_visa);
-            let v_on_card = !is_td3 && !is_visa && code[1] == b'V';
+            // TD1/TD2: the second letter is never V, and AI is excluded (ICAO 9303 Parts 5-6).
+            let v_on_card = !is_td3 && !is_visa && (code[1] == b'V' || &code == b"AI");
             let expected_cni = parsed.format == Format::FrenchId && &code != b"ID";
             if (kind == DocumentKind::Nonstandard || v_on_card || expected_cni) && code.iter().all(|&c| is_mrz_char(c))
             {
@@ -726,6 +730,9 @@ impl CheckedMrz {
                 )),
                 _ => {}
             }
+        }
+        if parsed.format == Format::FrenchId {
+            findings.push(Finding::new(FindingKind::NoExpiryDate, None, None));
         }
         if let (Some(birth), Some(expiry)) =
             (date_of_birth.and_then(|d| d.calendar_date()), date_of_expiry.and_then(|d| d.calendar_date()))
@@ -902,6 +909,7 @@ fn evaluate_check(raw: &RawMrz, slot: &CheckSlot) -> CheckResult {
             {
                 CheckOutcome::PassFillerForEmpty
             }
+            None if p == FILLER => CheckOutcome::Missing,
             None => CheckOutcome::NotADigit,
         },
     };
