@@ -372,7 +372,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     group_options.push(composite_opts);
 
     // Combine: every field check from its group, the composite over the whole.
-    let mut best: Vec<(usize, f64, Vec<Vec<u8>>, Vec<(usize, usize, u8, CheckId)>)> = Vec::new();
+    let mut best: Vec<Solution> = Vec::new();
     let mut combination = vec![0usize; group_options.len()];
     if group_options.iter().all(|g| !g.is_empty()) {
         loop {
@@ -392,21 +392,21 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
                 }
             }
             if slots.iter().all(|s| passes(&candidate, s)) {
-                best.push((changes, total_cost, candidate, changed));
+                best.push(Solution { changes, cost: total_cost, reading: candidate, changed });
             }
             if !advance(&mut combination, &group_options) {
                 break;
             }
         }
     }
-    best.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    best.sort_by(|a, b| a.changes.cmp(&b.changes).then(a.cost.total_cmp(&b.cost)));
 
-    let fewest = best.first().map(|b| b.0);
-    let tied: Vec<_> = best.iter().filter(|b| Some(b.0) == fewest).collect();
+    let fewest = best.first().map(|b| b.changes);
+    let tied: Vec<_> = best.iter().filter(|b| Some(b.changes) == fewest).collect();
     let (outcome, alternatives) = match tied.as_slice() {
         [] => (CorrectionOutcome::CheckDigitsStillFail, Vec::new()),
         [only] => {
-            for &(l, p, ch, check) in &only.3 {
+            for &(l, p, ch, check) in &only.changed {
                 let from = reading.get(l).and_then(|line| line.get(p)).copied().unwrap_or(b'?');
                 let field = classes.get(l).and_then(|c| c.get(p)).and_then(|c| c.1);
                 let confidence = confidence_at(l, p);
@@ -424,12 +424,12 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
                     ),
                 });
             }
-            reading = only.2.clone();
+            reading = only.reading.clone();
             let outcome =
                 if substitutions.is_empty() { CorrectionOutcome::Unchanged } else { CorrectionOutcome::Corrected };
             (outcome, Vec::new())
         }
-        several => (CorrectionOutcome::Ambiguous, several.iter().map(|b| as_strings(&b.2)).collect()),
+        several => (CorrectionOutcome::Ambiguous, several.iter().map(|b| as_strings(&b.reading)).collect()),
     };
     let outcome = match outcome {
         CorrectionOutcome::CheckDigitsStillFail | CorrectionOutcome::Ambiguous => outcome,
@@ -439,6 +439,15 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     substitutions.sort_by_key(|s| (s.at.line, s.at.start));
     blind_spots.retain(|b| !substitutions.iter().any(|s| s.at == b.at));
     Correction { lines: as_strings(&reading), substitutions, outcome, alternatives, blind_spots }
+}
+
+/// A full reading that passes every check.
+struct Solution {
+    changes: usize,
+    cost: f64,
+    reading: Vec<Vec<u8>>,
+    /// (line, column, new character, the check that decided).
+    changed: Vec<(usize, usize, u8, CheckId)>,
 }
 
 /// A set of changes and its cost (sum of negative log likelihood ratios).
