@@ -1,6 +1,8 @@
 //! Every vector in tests/vectors/mrz through `docexam mrz --json`: verdict, format, decoded fields,
 //! the exact set of failed checks, and the warning and error codes it must report.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
+
 mod common;
 
 use std::collections::BTreeSet;
