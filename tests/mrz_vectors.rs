@@ -22,10 +22,11 @@ fn run_cli(v: &Vector) -> (i32, Value) {
         cmd.arg("--").args(&v.lines);
     }
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    if let Some(mut stdin) = child.stdin.take() {
-        if via_stdin {
-            stdin.write_all(v.lines.join("\n").as_bytes()).expect("write stdin");
-        }
+    // Dropping stdin closes it, so the CLI sees end of input.
+    if let Some(mut stdin) = child.stdin.take()
+        && via_stdin
+    {
+        stdin.write_all(v.lines.join("\n").as_bytes()).expect("write stdin");
     }
     let out = child.wait_with_output().expect("wait");
     let json: Value = serde_json::from_slice(&out.stdout)
