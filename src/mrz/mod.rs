@@ -30,6 +30,7 @@ pub mod charset;
 pub mod correct;
 pub mod countries;
 pub mod dates;
+pub mod emit;
 pub mod fields;
 pub mod findings;
 pub mod layout;
