@@ -1,0 +1,20 @@
+# The two set-up commands of the README: `make run` and `make test`. Both install missing system
+# packages first (scripts/install-deps is idempotent and quick when everything is there).
+
+CARGO ?= cargo
+
+.PHONY: run test bench deps
+
+deps:
+	scripts/install-deps
+
+run: deps
+	$(CARGO) run --release --
+
+test: deps
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) test
+
+bench: deps
+	$(CARGO) bench --bench mrz_parse

@@ -1,0 +1,85 @@
+//! Tidy tests for ARCHITECTURE.md's invariants, run as ordinary tests.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
+
+use std::path::{Path, PathBuf};
+
+/// The shells; everything else under `src/` is core.
+const SHELLS: &[&str] = &["app", "cli", "main.rs"];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn core_files() -> Vec<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&src).expect("src") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if SHELLS.contains(&name.as_str()) || name == "lib.rs" {
+            continue;
+        }
+        if path.is_dir() {
+            rust_files(&path, &mut files);
+        } else if name.ends_with(".rs") {
+            files.push(path);
+        }
+    }
+    assert!(files.iter().any(|f| f.ends_with("mrz/mod.rs")), "core modules not found");
+    files
+}
+
+/// Lines of code, with `//` comments removed, so documentation may name what the code must not use.
+fn code_lines(path: &Path) -> Vec<(usize, String)> {
+    std::fs::read_to_string(path)
+        .expect("read")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.split("//").next().unwrap_or("").to_owned()))
+        .collect()
+}
+
+fn violations(forbidden: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in core_files() {
+        for (line_no, code) in code_lines(&file) {
+            for word in forbidden {
+                if code.contains(word) {
+                    found.push(format!("{}:{line_no}: {word}", file.display()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn core_modules_do_not_use_the_gui_toolkit() {
+    let found = violations(&["egui", "eframe", "winit", "rfd::"]);
+    assert!(found.is_empty(), "the core must stay UI-free:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_mrz_core_does_not_read_the_clock() {
+    // Dates come in as a reference date so every check is reproducible.
+    let found: Vec<String> = violations(&["SystemTime::now", "Instant::now", "chrono::Local", "Utc::now"])
+        .into_iter()
+        .filter(|v| v.contains("/mrz/"))
+        .collect();
+    assert!(found.is_empty(), "the MRZ core reads the clock:\n{}", found.join("\n"));
+}
+
+#[test]
+fn lib_declares_every_core_module_and_only_the_app_shell() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).expect("lib.rs");
+    assert!(lib.contains("pub mod mrz;"));
+    assert!(!lib.contains("mod cli"), "the CLI shell belongs to the binary, not the library");
+}
