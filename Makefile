@@ -14,6 +14,7 @@ run: deps
 test: deps
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --no-default-features -- -D warnings
 	$(CARGO) test
 
 bench: deps

@@ -3,5 +3,6 @@
 //! The library is the UI-free core (see `ARCHITECTURE.md`); the `docexam` binary is a thin CLI and
 //! GUI shell over it.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod mrz;

@@ -50,9 +50,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let reference_date = cli.reference_date.unwrap_or_else(today);
     match cli.command {
         Some(Command::Mrz(args)) => mrz::run(&args, reference_date),
-        Some(Command::Gui) | None => {
-            docexam::app::run(reference_date).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Gui) | None => run_gui(reference_date),
     }
+}
+
+#[cfg(feature = "gui")]
+fn run_gui(reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+    docexam::app::run(reference_date).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_gui(_reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this docexam was built without the desk app (cargo feature `gui`); use a subcommand, see --help")
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
+use docexam::mrz::correct::{self, CorrectionOptions, CorrectionOutcome};
 use docexam::mrz::dates::{CalendarDate, DatePolicy};
 use docexam::mrz::report::{MrzReport, Status};
 use docexam::mrz::{self, MAX_INPUT_BYTES, Verdict};
@@ -17,6 +18,12 @@ pub struct MrzArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+
+    /// Treat the text as OCR output without confidences: repair look-alike confusions (O/0, I/1,
+    /// S/5...) where field types and check digits decide, and report every change. Without this
+    /// flag nothing is changed.
+    #[arg(long)]
+    pub ocr_text: bool,
 
     /// MRZ lines, one argument per line; read from standard input when none are given.
     #[arg(value_name = "LINE")]
@@ -31,7 +38,15 @@ const EXIT_UNREADABLE: u8 = 2;
 pub fn run(args: &MrzArgs, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
     let text = if args.lines.is_empty() { read_stdin()? } else { args.lines.join("\n") };
     let policy = DatePolicy::new(reference_date);
-    let report = MrzReport::from_result(&mrz::check_text(&text, &policy), &policy);
+    let report = if args.ocr_text {
+        let correction = correct::correct(&correct::candidates_from_ocr_text(&text), &CorrectionOptions::default());
+        let text = if correction.outcome == CorrectionOutcome::NotAnMrz { text } else { correction.lines.join("\n") };
+        let mut report = MrzReport::from_result(&mrz::check_text(&text, &policy), &policy);
+        report.corrections = Some(correction);
+        report
+    } else {
+        MrzReport::from_result(&mrz::check_text(&text, &policy), &policy)
+    };
     let output = if args.json {
         let mut json = serde_json::to_string_pretty(&report).context("cannot write the report as JSON")?;
         json.push('\n');
@@ -121,6 +136,25 @@ pub fn render_text(report: &MrzReport) -> String {
                 check.computed,
                 place,
                 status_word(check.status)
+            );
+        }
+    }
+    if let Some(correction) = &report.corrections {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "OCR repair: {:?}", correction.outcome);
+        for s in &correction.substitutions {
+            let _ = writeln!(out, "  {} {:?} -> {:?}: {}", s.at.human(), s.from, s.to, s.explanation);
+        }
+        for (i, alternative) in correction.alternatives.iter().enumerate() {
+            let _ = writeln!(out, "  possible reading {}: {}", i + 1, alternative.join(" / "));
+        }
+        for b in &correction.blind_spots {
+            let _ = writeln!(
+                out,
+                "  {} {:?} could also be {:?}: no check digit can tell them apart",
+                b.at.human(),
+                b.read,
+                b.alternative
             );
         }
     }

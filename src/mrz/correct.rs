@@ -192,13 +192,16 @@ impl PositionClass {
     }
 }
 
-fn position_classes(format: Format) -> Vec<Vec<(PositionClass, Option<FieldId>)>> {
-    let mut classes = vec![vec![(PositionClass::Any, None); format.line_len()]; format.line_count()];
+/// What one position may hold, the field it belongs to and, for a check digit, which check.
+type PositionInfo = (PositionClass, Option<FieldId>, Option<CheckId>);
+
+fn position_classes(format: Format) -> Vec<Vec<PositionInfo>> {
+    let mut classes = vec![vec![(PositionClass::Any, None, None); format.line_len()]; format.line_count()];
     let spec = layout(format);
-    let mut set = |span: Span, class: PositionClass, field: Option<FieldId>| {
+    let mut set = |span: Span, class: PositionClass, field: Option<FieldId>, check: Option<CheckId>| {
         if let Some(line) = classes.get_mut(usize::from(span.line)) {
             for slot in line.iter_mut().skip(usize::from(span.start)).take(usize::from(span.len)) {
-                *slot = (class, field);
+                *slot = (class, field, check);
             }
         }
     };
@@ -208,7 +211,7 @@ fn position_classes(format: Format) -> Vec<Vec<(PositionClass, Option<FieldId>)>
             CharClass::Digits => PositionClass::DigitsOrFiller,
             CharClass::Alphanumeric | CharClass::Sex => PositionClass::Any,
         };
-        set(f.span, class, Some(f.id));
+        set(f.span, class, Some(f.id), None);
     }
     for c in spec.checks {
         // `<` may stand at TD3's optional-data check digit (empty field) and at a TD1/TD2 document
@@ -218,7 +221,7 @@ fn position_classes(format: Format) -> Vec<Vec<(PositionClass, Option<FieldId>)>
             (Format::Td3, CheckId::OptionalData) | (Format::Td1 | Format::Td2, CheckId::DocumentNumber)
         );
         let class = if filler_ok { PositionClass::DigitsOrFiller } else { PositionClass::Digits };
-        set(c.digit, class, c.field);
+        set(c.digit, class, c.field, Some(c.id));
     }
     classes
 }
@@ -255,7 +258,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     let mut substitutions = Vec::new();
     for (l, line) in reading.iter_mut().enumerate() {
         for (p, ch) in line.iter_mut().enumerate() {
-            let Some(&(class, field)) = classes.get(l).and_then(|c| c.get(p)) else { continue };
+            let Some(&(class, field, check)) = classes.get(l).and_then(|c| c.get(p)) else { continue };
             if class.allows(*ch) {
                 continue;
             }
@@ -280,7 +283,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
                     explanation: format!(
                         "{:?} cannot stand in the {} ({}); read as {:?}",
                         char::from(*ch),
-                        field.map_or("check digit", FieldId::label),
+                        check.map_or_else(|| field.map_or("field", FieldId::label), CheckId::label),
                         match expected {
                             CharClass::Digits => "digits only",
                             _ => "letters only",
@@ -304,7 +307,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         if top.confidence >= options.high_confidence {
             return None;
         }
-        let (class, _) = *classes.get(l)?.get(p)?;
+        let (class, _, _) = *classes.get(l)?.get(p)?;
         let top_conf = f64::from(top.confidence.clamp(1e-3, 1.0));
         let mut opts: Vec<(u8, f64)> = Vec::new();
         for c in pos.iter().skip(1) {
@@ -401,8 +404,13 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     }
     best.sort_by(|a, b| a.changes.cmp(&b.changes).then(a.cost.total_cmp(&b.cost)));
 
-    let fewest = best.first().map(|b| b.changes);
-    let tied: Vec<_> = best.iter().filter(|b| Some(b.changes) == fewest).collect();
+    // Readings with the fewest changes whose likelihood is within AMBIGUITY_RATIO of the best tie.
+    let tied: Vec<&Solution> = match best.first() {
+        Some(first) => {
+            best.iter().filter(|b| b.changes == first.changes && b.cost - first.cost < AMBIGUITY_RATIO.ln()).collect()
+        }
+        None => Vec::new(),
+    };
     let (outcome, alternatives) = match tied.as_slice() {
         [] => (CorrectionOutcome::CheckDigitsStillFail, Vec::new()),
         [only] => {
@@ -440,6 +448,10 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     blind_spots.retain(|b| !substitutions.iter().any(|s| s.at == b.at));
     Correction { lines: as_strings(&reading), substitutions, outcome, alternatives, blind_spots }
 }
+
+/// Two repairs with the same number of changes are told apart only when one is at least this many
+/// times more likely than the other (by OCR confidences or look-alike priors).
+pub const AMBIGUITY_RATIO: f64 = 3.0;
 
 /// A full reading that passes every check.
 struct Solution {
@@ -541,6 +553,48 @@ fn check_passes(reading: &[Vec<u8>], slot: &CheckSlot) -> bool {
                 && slot.covers.spans().iter().all(|s| slice(s).iter().all(|&c| c == FILLER))
         }
     }
+}
+
+/// How often OCR confuses a character with its look-alike, for text without confidences: a rough
+/// ranking of OCR-B confusions (O/0 most common, then I/1, then B/8 and S/5; Z/2, G/6 and A/4 have
+/// distinct shapes in OCR-B and are rare).
+fn lookalike_prior(from: u8, to: u8) -> f32 {
+    match (from, to) {
+        (b'O', b'0') | (b'0', b'O') => 0.40,
+        (b'I', b'1') | (b'1', b'I') => 0.30,
+        (b'B', b'8') | (b'8', b'B') | (b'S', b'5') | (b'5', b'S') => 0.12,
+        (b'D' | b'Q' | b'U', b'0') => 0.08,
+        (b'L' | b'T' | b'J', b'1') | (b'Z', b'2') | (b'2', b'Z') | (b'G', b'6') | (b'6', b'G') => 0.06,
+        _ => 0.03,
+    }
+}
+
+/// Candidates for OCR text that came without confidences: each character that has a look-alike
+/// gets it as an alternative, weighted by how often OCR confuses the pair. Characters without a
+/// look-alike are taken as certain.
+pub fn candidates_from_ocr_text(text: &str) -> Vec<Vec<PositionCandidates>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.chars()
+                .map(|ch| {
+                    let c = ascii(ch);
+                    let lookalike = if c.is_ascii_digit() { letter_lookalike(c) } else { digit_lookalike(c) };
+                    match lookalike {
+                        Some(alt) => {
+                            let p = lookalike_prior(c, alt);
+                            vec![
+                                Candidate { ch, confidence: 1.0 - p },
+                                Candidate { ch: char::from(alt), confidence: p },
+                            ]
+                        }
+                        None => vec![Candidate { ch, confidence: 1.0 }],
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Candidates for text read with one confidence everywhere (for tests and for plain OCR text).

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::correct::Correction;
 use super::countries::CodeCategory;
 use super::dates::{CalendarDate, DateForm, DatePolicy, MrzDate};
 use super::fields::{CheckId, CountryCode, FieldId};
@@ -65,6 +66,9 @@ pub struct MrzReport {
     pub warnings: Vec<FindingReport>,
     /// Why the text could not be read, when unreadable.
     pub unreadable: Option<UnreadableReport>,
+    /// OCR repair applied before checking (only when repair was asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrections: Option<Correction>,
 }
 
 /// Decoded values, flat. Absent keys: the format has no such field.
@@ -219,6 +223,7 @@ impl MrzReport {
             errors,
             warnings,
             unreadable: None,
+            corrections: None,
         }
     }
 
@@ -244,6 +249,7 @@ impl MrzReport {
                 code: unreadable.reason.code(),
                 message: unreadable.reason.to_string(),
             }),
+            corrections: None,
         }
     }
 
