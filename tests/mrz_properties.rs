@@ -59,27 +59,29 @@ fn format_and_fields() -> impl Strategy<Value = (Format, MrzFields)> {
         "[A-Z0-9]{0,7}",
         "[A-Z0-9]{0,11}",
     )
-        .prop_map(|(format, state, nationality, primary, secondary, number, birth, expiry, sex, optional, optional2)| {
-            let code = match format {
-                Format::Td3 => "P",
-                Format::MrvA | Format::MrvB => "V",
-                _ => "I",
-            };
-            let fields = MrzFields {
-                document_code: code.to_owned(),
-                issuing_state: state,
-                primary_identifier: primary,
-                secondary_identifier: secondary,
-                document_number: number,
-                nationality,
-                date_of_birth: birth,
-                sex,
-                date_of_expiry: expiry,
-                optional_data: optional,
-                optional_data_2: if format == Format::Td1 { optional2 } else { String::new() },
-            };
-            (format, fields)
-        })
+        .prop_map(
+            |(format, state, nationality, primary, secondary, number, birth, expiry, sex, optional, optional2)| {
+                let code = match format {
+                    Format::Td3 => "P",
+                    Format::MrvA | Format::MrvB => "V",
+                    _ => "I",
+                };
+                let fields = MrzFields {
+                    document_code: code.to_owned(),
+                    issuing_state: state,
+                    primary_identifier: primary,
+                    secondary_identifier: secondary,
+                    document_number: number,
+                    nationality,
+                    date_of_birth: birth,
+                    sex,
+                    date_of_expiry: expiry,
+                    optional_data: optional,
+                    optional_data_2: if format == Format::Td1 { optional2 } else { String::new() },
+                };
+                (format, fields)
+            },
+        )
 }
 
 fn checked(lines: &[String]) -> CheckedMrz {
