@@ -93,19 +93,6 @@ enum Known {
     /// its own pre-0.6 8-character legacy encoding). Under note j a long number fills all nine
     /// principal positions, so docexam treats the `<` as a missing check digit.
     CrateOverflowOnPartialNumberField,
-    /// FIXME(docexam): TD1/TD2 long document number whose continuation and embedded check digit
-    /// run to the end of the optional-data region with no terminating `<`. Note j requires "the
-    /// check digit and a filler character"; the crate requires the filler (otherwise it reads no
-    /// overflow and fails the check), docexam accepts the zone (`place_long_document_number`,
-    /// `first_filler == None`). Engine bug, reported; asserted as current behaviour.
-    FixmeLongNumberWithoutTerminatingFiller,
-    /// FIXME(docexam): TD1/TD2 with a full 9-character number, `<` at its check-digit position
-    /// and the optional data starting `d<` (one digit, then a filler): docexam reads a "long"
-    /// number with an empty continuation and accepts `d` as the check digit of the 9-character
-    /// number. Note j applies only to numbers longer than nine characters, so there is no
-    /// continuation and the check digit is `<`; the crate needs at least one continuation
-    /// character and fails the check. Engine bug, reported; asserted as current behaviour.
-    FixmeLongNumberEmptyContinuation,
 }
 
 impl Known {
@@ -224,7 +211,7 @@ fn explain(zone: &Zone<'_>, ours: &CheckResult, theirs: bool) -> Result<Known, S
     let filler_as_zero = printed == Some(b'<') && computed == Some(0) && theirs && !our_pass;
 
     if ours.id == CheckId::DocumentNumber && printed == Some(b'<') {
-        let (number, region) = zone.number_and_region().unwrap_or_default();
+        let (number, _) = zone.number_and_region().unwrap_or_default();
         let number_full = number.last().is_some_and(|&c| c != b'<');
         if zone.crate_reads_overflow() {
             return match zone.format {
@@ -240,13 +227,6 @@ fn explain(zone: &Zone<'_>, ours: &CheckResult, theirs: bool) -> Result<Known, S
         }
         if filler_as_zero {
             return Ok(Known::FillerCheckDigitCountsAsZero);
-        }
-        if matches!(zone.format, Format::Td1 | Format::Td2) && number_full && our_pass && !theirs {
-            match region.iter().position(|&c| c == b'<') {
-                None => return Ok(Known::FixmeLongNumberWithoutTerminatingFiller),
-                Some(1) => return Ok(Known::FixmeLongNumberEmptyContinuation),
-                Some(_) => {}
-            }
         }
         return Err("document number with `<` at its check digit, no known difference applies".into());
     }
@@ -722,27 +702,25 @@ fn known_differences_are_real() {
     assert_eq!(both(&l, C::DocumentNumber), (Some(O::Missing), Ok(Some(true))));
     assert_eq!(kinds(&l).into_keys().collect::<Vec<_>>(), [Known::CrateOverflowOnPartialNumberField]);
 
-    // FIXME(docexam): a TD2 long number whose continuation and check digit fill the optional
-    // data with no terminating filler is accepted; ICAO (note j) and the crate require the filler.
+    // Regression (found by this test): a TD2 long number whose continuation and check digit fill
+    // the optional data with no terminating filler is not a long number (ICAO note j requires
+    // the filler): the `<` at the check-digit position is a missing digit, as the crate says.
     let d = check_digit([&b"D23145890ABCDEF"[..]]);
     let l2 = seal(Format::Td2, &format!("D23145890<UTO7408122F1204159ABCDEF{d}"));
     let l = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", l2.as_str()];
-    assert_eq!(both(&l, C::DocumentNumber), (Some(O::Pass), Ok(Some(false))));
-    let checked = mrz::check_text(&l.join("\n"), &policy()).unwrap();
-    assert!(checked.is_valid(), "FIXME(docexam): should be invalid (no filler after the long number)");
-    assert_eq!(kinds(&l).into_keys().collect::<Vec<_>>(), [Known::FixmeLongNumberWithoutTerminatingFiller]);
+    assert_eq!(both(&l, C::DocumentNumber), (Some(O::Missing), Ok(Some(false))));
+    assert!(!mrz::check_text(&l.join("\n"), &policy()).unwrap().is_valid());
+    assert!(kinds(&l).is_empty());
 
-    // FIXME(docexam): the TD1 specimen with its document-number check digit moved one place
-    // right (`D23145890<7<<...`): docexam reads a long number with an empty continuation and
-    // passes it. The number has nine characters, so there is no continuation and the check digit
-    // is `<`, which fails (as the crate says).
+    // Regression (found by this test): the TD1 specimen with its document-number check digit
+    // moved one place right (`D23145890<7<<...`). The number has nine characters, so there is no
+    // continuation and the check digit is `<`: missing, invalid, as the crate says.
     let l1 = "I<UTOD23145890<7<<<<<<<<<<<<<<";
     let l2 = seal_td1(l1, &TD1_L2[..29]);
     let l = [l1, l2.as_str(), TD1_L3];
-    assert_eq!(both(&l, C::DocumentNumber), (Some(O::Pass), Ok(Some(false))));
-    let checked = mrz::check_text(&l.join("\n"), &policy()).unwrap();
-    assert!(checked.is_valid(), "FIXME(docexam): should be invalid (9-character number, check digit `<`)");
-    assert_eq!(kinds(&l).into_keys().collect::<Vec<_>>(), [Known::FixmeLongNumberEmptyContinuation]);
+    assert_eq!(both(&l, C::DocumentNumber), (Some(O::Missing), Ok(Some(false))));
+    assert!(!mrz::check_text(&l.join("\n"), &policy()).unwrap().is_valid());
+    assert!(kinds(&l).is_empty());
 
     // Agreement where one might expect a difference: a letter in a check-digit position fails on
     // both sides, even when its value is congruent to the computed digit (G = 16, computed 6).

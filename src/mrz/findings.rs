@@ -148,6 +148,8 @@ pub enum FindingKind {
     EmptyPrimaryIdentifier,
     /// The whole name field is fillers.
     EmptyName,
+    /// A filler before or between the characters of the document number (fields are left-aligned).
+    FillerInDocumentNumber,
     /// A document code ICAO does not define for this format.
     NonstandardDocumentCode {
         /// The code.
@@ -180,6 +182,7 @@ impl FindingKind {
             FindingKind::PossiblyTruncatedName => "possibly_truncated_name",
             FindingKind::EmptyPrimaryIdentifier => "empty_primary_identifier",
             FindingKind::EmptyName => "empty_name",
+            FindingKind::FillerInDocumentNumber => "filler_in_document_number",
             FindingKind::NonstandardDocumentCode { .. } => "nonstandard_document_code",
         }
     }
@@ -262,6 +265,9 @@ impl fmt::Display for FindingKind {
             }
             FindingKind::EmptyPrimaryIdentifier => f.write_str("no primary identifier (the name starts with <<)"),
             FindingKind::EmptyName => f.write_str("the name field is empty"),
+            FindingKind::FillerInDocumentNumber => {
+                f.write_str("a filler stands before or inside the document number; numbers are written from the left")
+            }
             FindingKind::NonstandardDocumentCode { code } => {
                 write!(f, "document code {code:?} is not one ICAO defines for this format")
             }

@@ -482,21 +482,16 @@ impl ParsedMrz {
         if self.raw.slice(digit_at) != [FILLER] || !number_is_full {
             return;
         }
+        // The number continues up to its check digit, which a filler follows. At least one
+        // continuation character is needed (the rule is for numbers longer than nine). Anything
+        // else is not a long number, and the `<` at the check-digit position is a missing digit.
         let region_bytes = self.raw.slice(region);
-        let first_filler = region_bytes.iter().position(|&c| c == FILLER);
-        let (continuation_len, digit, rest_start) = match first_filler {
-            // Nothing after the number: its check digit is missing.
-            Some(0) => {
-                self.set_check(CheckId::DocumentNumber, None, Coverage::from_slice(&[number.span]), None);
-                return;
-            }
-            Some(k) => (k - 1, Some(Span::new(region.line, region.start + k as u8 - 1, 1)), k + 1),
-            None => (
-                usize::from(region.len) - 1,
-                Some(Span::new(region.line, region.start + region.len - 1, 1)),
-                usize::from(region.len),
-            ),
+        let Some(first_filler) = region_bytes.iter().position(|&c| c == FILLER).filter(|&k| k >= 2) else {
+            return;
         };
+        let continuation_len = first_filler - 1;
+        let digit = Some(Span::new(region.line, region.start + continuation_len as u8, 1));
+        let rest_start = first_filler + 1;
         let continuation = Span::new(region.line, region.start, continuation_len as u8);
         let with_filler = Span::new(number.span.line, number.span.start, number.span.len + 1);
         self.set_check(
@@ -716,6 +711,15 @@ impl CheckedMrz {
             }
         }
 
+        // Document number: fields are left-aligned, so a filler before a character is unusual.
+        if let Some(slot) = parsed.field(FieldId::DocumentNumber) {
+            let content = trim_trailing_fillers(raw.slice(slot.span));
+            if let Some(at) = content.iter().position(|&c| c == FILLER) {
+                let span = Span::new(slot.span.line, slot.span.start + at as u8, 1);
+                findings.push(Finding::new(FindingKind::FillerInDocumentNumber, Some(span), Some(slot.id)));
+            }
+        }
+
         // Dates.
         let date_of_birth = decode_date(&parsed, FieldId::DateOfBirth, DateRole::Birth, policy, &mut findings);
         let date_of_expiry = decode_date(&parsed, FieldId::DateOfExpiry, DateRole::Expiry, policy, &mut findings);
@@ -842,10 +846,12 @@ impl CheckedMrz {
         String::from_utf8_lossy(trim_trailing_fillers(bytes)).into_owned()
     }
 
-    /// The full document number, reassembled when long, fillers removed.
+    /// The full document number as printed: reassembled when long, trailing fillers removed.
+    /// Leading or inner fillers are kept (and reported): they are part of what is printed.
     pub fn document_number(&self) -> String {
         let (main, continuation) = self.parsed.field_bytes(FieldId::DocumentNumber);
-        main.iter().chain(continuation).filter(|&&c| c != FILLER).map(|&c| char::from(c)).collect()
+        let main = if continuation.is_empty() { trim_trailing_fillers(main) } else { main };
+        main.iter().chain(continuation).map(|&c| char::from(c)).collect()
     }
 
     /// The name.

@@ -385,7 +385,7 @@ fn describe_field(c: &CheckedMrz, slot: &FieldSlot) -> (String, String) {
                     let sequence = raw.get(7..12).unwrap_or_default();
                     format!("issued {century}{yy}-{mm}, office {office}, sequence {sequence}")
                 }
-                None => "document number as printed, fillers removed".to_owned(),
+                None => "document number as printed, trailing fillers removed".to_owned(),
             };
             (c.document_number(), explanation)
         }
