@@ -16,10 +16,21 @@ pub const fn char_value(c: u8) -> Option<u32> {
 
 /// Whether `c` belongs to the MRZ alphabet.
 pub const fn is_mrz_char(c: u8) -> bool {
-    char_value(c).is_some()
+    matches!(c, b'0'..=b'9' | b'A'..=b'Z' | FILLER)
 }
 
-const WEIGHTS: [u32; 3] = [7, 3, 1];
+/// Check-digit values by byte (characters outside the alphabet count as 0).
+static VALUES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(v) = char_value(i as u8) {
+            table[i] = v as u8;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// Computes the check digit (0-9) over the concatenation of `parts`, weights 7, 3, 1 repeating.
 ///
@@ -32,15 +43,18 @@ const WEIGHTS: [u32; 3] = [7, 3, 1];
 /// assert_eq!(check_digit([b"AB2134<<<".as_slice()]), 5);
 /// ```
 pub fn check_digit<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> u8 {
-    let mut sum = 0u32;
-    let mut weight = 0usize;
+    // Sums per weight class; the position in the weight cycle carries across parts.
+    let mut sums = [0u32; 3];
+    let mut phase = 0usize;
     for part in parts {
         for &c in part {
-            sum += char_value(c).unwrap_or(0) * WEIGHTS[weight];
-            weight = (weight + 1) % 3;
+            if let Some(sum) = sums.get_mut(phase) {
+                *sum += u32::from(VALUES[usize::from(c)]);
+            }
+            phase = if phase == 2 { 0 } else { phase + 1 };
         }
     }
-    (sum % 10) as u8
+    ((sums[0] * 7 + sums[1] * 3 + sums[2]) % 10) as u8
 }
 
 /// The digit a printed check-digit character stands for, if it is a digit.

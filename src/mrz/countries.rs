@@ -334,7 +334,21 @@ pub static COUNTRIES: &[CountryInfo] = &[
 
 /// Looks a code up (binary search). `code` is the MRZ field with trailing `<` fillers removed, e.g. "D", "UTO".
 pub fn lookup(code: &str) -> Option<&'static CountryInfo> {
-    COUNTRIES.binary_search_by(|info| info.code.cmp(code)).ok().and_then(|i| COUNTRIES.get(i))
+    COUNTRIES
+        .binary_search_by(|info| compare_short(info.code.as_bytes(), code.as_bytes()))
+        .ok()
+        .and_then(|i| COUNTRIES.get(i))
+}
+
+/// Byte order of two short strings, without a `memcmp` call per step of the search.
+fn compare_short(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {}
+            unequal => return unequal,
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 #[cfg(test)]

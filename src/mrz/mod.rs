@@ -140,18 +140,74 @@ impl fmt::Display for UnreadableReason {
 /// Stage 1: normalised MRZ lines, not yet matched to a format.
 #[derive(Debug, Clone)]
 pub struct RawMrz {
-    lines: [[u8; MAX_LINE_LEN]; MAX_LINES],
+    /// The lines back to back; `starts` and `lens` say where each is.
+    flat: [u8; FLAT_LEN],
+    starts: [u8; MAX_LINES],
     lens: [u8; MAX_LINES],
     count: u8,
     findings: Vec<Finding>,
 }
 
-/// A line being normalised: where it sits in the scratch buffer and which input line it came from.
-#[derive(Clone, Copy, Default)]
-struct LineRecord {
-    start: usize,
-    len: usize,
-    input_line: usize,
+/// Room for three lines of the longest length: anything longer is not an MRZ.
+const FLAT_LEN: usize = MAX_LINES * MAX_LINE_LEN;
+
+/// Normalises one input line into `out`: whitespace dropped (counted), lower case upper-cased
+/// (counted), characters outside ASCII replaced by `?` (remembered with `offset` + position).
+/// Returns (length, spaces removed, letters upper-cased, whether every stored character is in the
+/// MRZ alphabet). Stops storing when `out` is full but keeps counting the length.
+fn normalise_line(
+    line: &str,
+    out: &mut [u8],
+    offset: usize,
+    non_ascii: &mut Vec<(usize, char)>,
+) -> (usize, usize, usize, bool) {
+    let (mut len, mut spaces, mut lower) = (0usize, 0usize, 0usize);
+    let mut store = |byte: u8, len: &mut usize| {
+        if let Some(slot) = out.get_mut(*len) {
+            *slot = byte;
+        }
+        *len += 1;
+    };
+    let bytes = line.as_bytes();
+    if bytes.iter().all(|&b| is_mrz_char(b)) {
+        // Already clean (the common case): copy as it is.
+        if let Some(dst) = out.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+        return (bytes.len(), 0, 0, true);
+    }
+    if line.is_ascii() {
+        // Byte by byte.
+        for &b in line.as_bytes() {
+            match b {
+                b'\r' => {}
+                b' ' | b'\t' | 0x0b | 0x0c => spaces += 1,
+                b'a'..=b'z' => {
+                    lower += 1;
+                    store(b.to_ascii_uppercase(), &mut len);
+                }
+                _ => store(b, &mut len),
+            }
+        }
+    } else {
+        for ch in line.chars() {
+            match ch {
+                '\r' => {}
+                c if c.is_whitespace() => spaces += 1,
+                c if c.is_ascii_lowercase() => {
+                    lower += 1;
+                    store(c.to_ascii_uppercase() as u8, &mut len);
+                }
+                c if c.is_ascii() => store(c as u8, &mut len),
+                c => {
+                    non_ascii.push((offset + len, c));
+                    store(b'?', &mut len);
+                }
+            }
+        }
+    }
+    let clean = out.get(..len).is_some_and(|stored| stored.iter().all(|&c| is_mrz_char(c)));
+    (len, spaces, lower, clean)
 }
 
 impl RawMrz {
@@ -165,119 +221,112 @@ impl RawMrz {
                 findings: Vec::new(),
             });
         }
-        let mut buf = [0u8; MAX_INPUT_BYTES];
-        let mut used = 0usize;
-        let mut records = [LineRecord::default(); MAX_REPORTED_LINES];
-        let mut line_count = 0usize;
-        let mut findings = Vec::new();
+        let mut raw = RawMrz {
+            flat: [0; FLAT_LEN],
+            starts: [0; MAX_LINES],
+            lens: [0; MAX_LINES],
+            count: 0,
+            findings: Vec::new(),
+        };
         // Characters outside ASCII are stored as '?' and remembered here for their findings.
         let mut non_ascii: Vec<(usize, char)> = Vec::new();
-
+        let mut used = 0usize;
+        let mut line_count = 0usize;
+        // Whether every line so far is stored in `flat`; when not, the text is no MRZ and the
+        // slower `describe_lines` reports it.
+        let mut fits = true;
+        let mut all_clean = true;
         for (input_index, input_line) in text.split('\n').enumerate() {
-            let start = used;
-            let (mut spaces, mut lower) = (0usize, 0usize);
-            for ch in input_line.chars() {
-                match ch {
-                    '\r' => {}
-                    c if c.is_whitespace() => spaces += 1,
-                    c if c.is_ascii_lowercase() => {
-                        lower += 1;
-                        push_byte(&mut buf, &mut used, c.to_ascii_uppercase() as u8);
-                    }
-                    c if c.is_ascii_graphic() => push_byte(&mut buf, &mut used, c as u8),
-                    c => {
-                        non_ascii.push((used, c));
-                        push_byte(&mut buf, &mut used, b'?');
-                    }
-                }
-            }
-            let len = used - start;
+            let out = raw.flat.get_mut(used..).unwrap_or_default();
+            let (len, spaces, lower, clean) = normalise_line(input_line, out, used, &mut non_ascii);
+            all_clean &= clean;
             if len == 0 {
                 continue;
             }
-            let input_line_no = input_index + 1;
+            let line = input_index + 1;
             if lower > 0 {
-                findings.push(Finding::new(
-                    FindingKind::NormalisedCase { line: input_line_no, count: lower },
-                    None,
-                    None,
-                ));
+                raw.findings.push(Finding::new(FindingKind::NormalisedCase { line, count: lower }, None, None));
             }
             if spaces > 0 {
-                findings.push(Finding::new(
-                    FindingKind::NormalisedSpaces { line: input_line_no, count: spaces },
-                    None,
-                    None,
-                ));
+                raw.findings.push(Finding::new(FindingKind::NormalisedSpaces { line, count: spaces }, None, None));
             }
-            if let Some(slot) = records.get_mut(line_count) {
-                *slot = LineRecord { start, len, input_line: input_line_no };
+            match (raw.starts.get_mut(line_count), raw.lens.get_mut(line_count)) {
+                (Some(start), Some(stored_len)) if used + len <= FLAT_LEN => {
+                    *start = used as u8;
+                    *stored_len = len as u8;
+                }
+                _ => fits = false,
             }
+            used += len;
             line_count += 1;
         }
 
         // A whole MRZ on one line (a common paste): split it where the format says.
-        if line_count == 1
-            && let Some(whole) = records.first().copied()
-            && let Some(format) =
-                [Format::Td3, Format::Td2, Format::Td1].into_iter().find(|f| f.line_len() * f.line_count() == whole.len)
+        let single_len = usize::from(raw.lens.first().copied().unwrap_or(0));
+        if fits
+            && line_count == 1
+            && let Some(format) = [Format::Td3, Format::Td2, Format::Td1]
+                .into_iter()
+                .find(|f| f.line_len() * f.line_count() == single_len)
         {
             let per_line = format.line_len();
-            for i in 0..format.line_count() {
-                if let Some(slot) = records.get_mut(i) {
-                    *slot =
-                        LineRecord { start: whole.start + i * per_line, len: per_line, input_line: whole.input_line };
-                }
-            }
             line_count = format.line_count();
-            findings.push(Finding::new(
-                FindingKind::NormalisedSplitLine { length: whole.len, lines: line_count },
-                None,
-                None,
-            ));
-        }
-
-        let kept = &records[..line_count.min(MAX_REPORTED_LINES)];
-        let line_text = |r: &LineRecord| {
-            String::from_utf8_lossy(buf.get(r.start..r.start + r.len).unwrap_or_default()).into_owned()
-        };
-        let unreadable =
-            |reason, findings| UnreadableMrz { reason, lines: kept.iter().map(line_text).collect(), findings };
-        if line_count == 0 {
-            return Err(unreadable(UnreadableReason::EmptyInput, findings));
-        }
-        if !(2..=MAX_LINES).contains(&line_count) {
-            return Err(unreadable(UnreadableReason::WrongLineCount { count: line_count }, findings));
-        }
-        if let Some((i, r)) = kept.iter().enumerate().find(|(_, r)| r.len > MAX_LINE_LEN) {
-            let expected = if line_count == 3 { "TD1 lines have 30" } else { "MRZ lines have 36 or 44" };
-            return Err(unreadable(
-                UnreadableReason::WrongLineLength { line: i + 1, length: r.len, expected },
-                findings,
-            ));
-        }
-
-        let mut raw =
-            RawMrz { lines: [[0; MAX_LINE_LEN]; MAX_LINES], lens: [0; MAX_LINES], count: line_count as u8, findings };
-        for (i, r) in kept.iter().enumerate() {
-            let (Some(dst), Some(src)) = (raw.lines.get_mut(i), buf.get(r.start..r.start + r.len)) else { continue };
-            if let Some(dst) = dst.get_mut(..r.len) {
-                dst.copy_from_slice(src);
-            }
-            if let Some(len) = raw.lens.get_mut(i) {
-                *len = r.len as u8;
-            }
-            for (col, &c) in src.iter().enumerate() {
-                if !is_mrz_char(c) {
-                    let found =
-                        non_ascii.iter().find(|(at, _)| *at == r.start + col).map_or(char::from(c), |&(_, ch)| ch);
-                    raw.findings.push(Finding::new(
-                        FindingKind::IllegalCharacter { found },
-                        Some(Span::new(i as u8, col as u8, 1)),
-                        None,
-                    ));
+            for i in 0..line_count {
+                if let (Some(start), Some(len)) = (raw.starts.get_mut(i), raw.lens.get_mut(i)) {
+                    *start = (i * per_line) as u8;
+                    *len = per_line as u8;
                 }
             }
+            raw.findings.push(Finding::new(
+                FindingKind::NormalisedSplitLine { length: single_len, lines: line_count },
+                None,
+                None,
+            ));
+        }
+
+        let expected = if line_count == 3 { "TD1 lines have 30" } else { "MRZ lines have 36 or 44" };
+        let reason = if line_count == 0 {
+            Some(UnreadableReason::EmptyInput)
+        } else if !(2..=MAX_LINES).contains(&line_count) {
+            Some(UnreadableReason::WrongLineCount { count: line_count })
+        } else if !fits {
+            // Two or three lines that do not fit: name the longest.
+            let (line, length) = text
+                .split('\n')
+                .map(|l| l.chars().filter(|c| !c.is_whitespace()).count())
+                .filter(|&n| n > 0)
+                .enumerate()
+                .max_by_key(|&(_, n)| n)
+                .map_or((1, 0), |(i, n)| (i + 1, n));
+            Some(UnreadableReason::WrongLineLength { line, length, expected })
+        } else {
+            raw.lens.iter().take(line_count).position(|&l| usize::from(l) > MAX_LINE_LEN).map(|i| {
+                let length = usize::from(raw.lens.get(i).copied().unwrap_or(0));
+                UnreadableReason::WrongLineLength { line: i + 1, length, expected }
+            })
+        };
+        if let Some(reason) = reason {
+            return Err(UnreadableMrz { reason, lines: describe_lines(text), findings: raw.findings });
+        }
+
+        raw.count = line_count as u8;
+        for i in (0..line_count).filter(|_| !all_clean) {
+            if raw.line(i).iter().all(|&c| is_mrz_char(c)) {
+                continue;
+            }
+            let start = usize::from(raw.starts.get(i).copied().unwrap_or(0));
+            let illegal: Vec<Finding> = raw
+                .line(i)
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !is_mrz_char(**c))
+                .map(|(col, &c)| {
+                    let found =
+                        non_ascii.iter().find(|(at, _)| *at == start + col).map_or(char::from(c), |&(_, ch)| ch);
+                    Finding::new(FindingKind::IllegalCharacter { found }, Some(Span::new(i as u8, col as u8, 1)), None)
+                })
+                .collect();
+            raw.findings.extend(illegal);
         }
         Ok(raw)
     }
@@ -289,8 +338,11 @@ impl RawMrz {
 
     /// Line `i` (0-based) as bytes; empty past the last line.
     pub fn line(&self, i: usize) -> &[u8] {
-        match (self.lines.get(i), self.lens.get(i)) {
-            (Some(line), Some(&len)) if i < self.line_count() => line.get(..usize::from(len)).unwrap_or_default(),
+        match (self.starts.get(i), self.lens.get(i)) {
+            (Some(&start), Some(&len)) if i < self.line_count() => {
+                let start = usize::from(start);
+                self.flat.get(start..start + usize::from(len)).unwrap_or_default()
+            }
             _ => &[],
         }
     }
@@ -317,9 +369,9 @@ impl RawMrz {
 
     /// Which format the lines have, by line count, length and document code.
     pub fn detect_format(&self) -> Result<Format, UnreadableReason> {
-        let lens: Vec<usize> = (0..self.line_count()).map(|i| self.line(i).len()).collect();
+        let lens = [self.line(0).len(), self.line(1).len(), self.line(2).len()];
         let first = self.line(0);
-        match lens.as_slice() {
+        match lens.get(..self.line_count()).unwrap_or_default() {
             [30, 30, 30] => Ok(Format::Td1),
             [a, b, c] => {
                 let (line, length) = [(1, *a), (2, *b), (3, *c)].into_iter().find(|&(_, l)| l != 30).unwrap_or((1, *a));
@@ -346,7 +398,7 @@ impl RawMrz {
                 };
                 Err(UnreadableReason::WrongLineLength { line, length, expected })
             }
-            _ => Err(UnreadableReason::WrongLineCount { count: lens.len() }),
+            _ => Err(UnreadableReason::WrongLineCount { count: self.line_count() }),
         }
     }
 
@@ -360,11 +412,20 @@ impl RawMrz {
     }
 }
 
-fn push_byte(buf: &mut [u8; MAX_INPUT_BYTES], used: &mut usize, byte: u8) {
-    if let Some(slot) = buf.get_mut(*used) {
-        *slot = byte;
-        *used += 1;
-    }
+/// The normalised lines of text that is not an MRZ, for its report: at most eight, each cut to
+/// 100 characters (the reason states the full length).
+fn describe_lines(text: &str) -> Vec<String> {
+    text.split('\n')
+        .map(|line| {
+            let mut out = vec![0u8; line.len()];
+            let mut ignored = Vec::new();
+            let (len, _, _, _) = normalise_line(line, &mut out, 0, &mut ignored);
+            out.truncate(len.min(100));
+            String::from_utf8_lossy(&out).into_owned()
+        })
+        .filter(|l| !l.is_empty())
+        .take(MAX_REPORTED_LINES)
+        .collect()
 }
 
 /// Up to four spans a check digit is computed over, in order.
