@@ -6,10 +6,7 @@
 //! Run: `cargo bench --bench mrz_parse`. `td3/mrz_crate_0.9.1` runs the same specimen through the
 //! independent `mrz` crate (`parse_td3` + `valid()`) for a side-by-side figure.
 //!
-//! Recorded 2026-11-23 (shared 2-core container under load, so read the ratio more than the absolute
-//! numbers): `td3/check_text` 1.59 µs (629 K/s, below the 1 M/s target); `td3/mrz_crate_0.9.1`
-//! 0.97 µs (1.04 M/s); `td3/check_text+report` 10.5 µs; `td3/invalid` 1.59 µs; `td1/check_text`
-//! 1.62 µs.
+//! The figures are recorded in the README (Benchmarks), with the date and machine.
 
 use std::hint::black_box;
 use std::time::Duration;
