@@ -5,4 +5,10 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod imaging;
 pub mod mrz;
+#[cfg(feature = "ocr")]
+pub mod ocr;
+#[cfg(feature = "ocr")]
+pub mod scan;
+pub mod synth;

@@ -1,6 +1,11 @@
 //! The command-line shell: argument parsing and output. All checking is done by the core.
 
+#[cfg(feature = "ocr")]
+pub mod bench_scan;
 pub mod mrz;
+#[cfg(feature = "ocr")]
+pub mod scan;
+pub mod synth;
 
 use std::process::ExitCode;
 
@@ -29,6 +34,14 @@ pub enum Command {
     ///
     /// Exit status: 0 valid, 1 invalid, 2 unreadable or usage error.
     Mrz(mrz::MrzArgs),
+    /// Find, read and check the MRZ on images (scans, photos): one result per file, in order.
+    #[cfg(feature = "ocr")]
+    Scan(scan::ScanArgs),
+    /// Accuracy report: scan every image in a `docexam synth` folder and compare with its truth.
+    #[cfg(feature = "ocr")]
+    BenchScan(bench_scan::BenchScanArgs),
+    /// Generate specimen document images of fictional people, with a truth file.
+    Synth(synth::SynthArgs),
     /// Open the desk app (the default when no subcommand is given).
     Gui,
 }
@@ -50,6 +63,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let reference_date = cli.reference_date.unwrap_or_else(today);
     match cli.command {
         Some(Command::Mrz(args)) => mrz::run(&args, reference_date),
+        #[cfg(feature = "ocr")]
+        Some(Command::Scan(args)) => scan::run(&args, reference_date),
+        #[cfg(feature = "ocr")]
+        Some(Command::BenchScan(args)) => bench_scan::run(&args, reference_date),
+        Some(Command::Synth(args)) => synth::run(&args, reference_date),
         Some(Command::Gui) | None => run_gui(reference_date),
     }
 }

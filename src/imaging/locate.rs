@@ -1,0 +1,237 @@
+//! Finding the MRZ band in a page or photo, in any orientation, without a neural network.
+//!
+//! On a downscaled copy: a black-hat transform keeps dark marks smaller than a character on a
+//! lighter local background (text, whatever the lighting); Otsu's threshold makes a mask; a
+//! closing merges the characters and the two or three MRZ lines into one blob. Each connected
+//! blob's second moments give its orientation, so rotation by 90/180/270 degrees and skew need no
+//! separate search; its length, thickness and fill rate say how much it looks like an MRZ. The
+//! best few candidates go to OCR, which has the last word.
+
+use image::{GrayImage, Luma, imageops};
+use imageproc::region_labelling::{Connectivity, connected_components};
+
+use super::morph;
+
+/// A band that may hold an MRZ, in full-resolution pixel coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    /// Centre (x, y).
+    pub centre: (f32, f32),
+    /// Direction along the text lines, radians (x right, y down); the text may read either way.
+    pub angle: f32,
+    /// Extent along the lines.
+    pub length: f32,
+    /// Extent across the lines.
+    pub thickness: f32,
+    /// How MRZ-like it is (higher is better).
+    pub score: f32,
+}
+
+impl Band {
+    /// Length over thickness.
+    pub fn aspect(&self) -> f32 {
+        self.length / self.thickness.max(1.0)
+    }
+
+    /// Likely number of MRZ lines: TD1 bands are squat (3 lines of 30), the others long.
+    pub fn likely_lines(&self) -> usize {
+        if self.aspect() < 8.0 { 3 } else { 2 }
+    }
+}
+
+/// Longest side of the working copy.
+const WORK_SIZE: u32 = 900;
+
+/// Candidate MRZ bands, best first (at most `max`).
+pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
+    let (w, h) = gray.dimensions();
+    if w < 16 || h < 16 {
+        return Vec::new();
+    }
+    let scale = (WORK_SIZE as f32 / w.max(h) as f32).min(1.0);
+    let (sw, sh) = (((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1));
+    let small = if scale < 1.0 { imageops::thumbnail(gray, sw, sh) } else { gray.clone() };
+    let inv_scale = w as f32 / small.width() as f32;
+    let mut bands = Vec::new();
+    // Characters are 6-20 px tall at this scale for the documents and distances we expect; two
+    // passes cover small and large text.
+    for (hat, join) in [(15usize, 11usize), (27, 19)] {
+        bands.extend(bands_at(&small, hat, join).into_iter().map(|b| Band {
+            centre: (b.centre.0 * inv_scale, b.centre.1 * inv_scale),
+            length: b.length * inv_scale,
+            thickness: b.thickness * inv_scale,
+            ..b
+        }));
+    }
+    bands.sort_by(|a, b| b.score.total_cmp(&a.score));
+    // Drop near-duplicates found by both passes.
+    let mut kept: Vec<Band> = Vec::new();
+    for b in bands {
+        let duplicate = kept.iter().any(|k| {
+            let d = ((k.centre.0 - b.centre.0).powi(2) + (k.centre.1 - b.centre.1).powi(2)).sqrt();
+            d < k.thickness.max(b.thickness)
+        });
+        if !duplicate {
+            kept.push(b);
+        }
+        if kept.len() >= max {
+            break;
+        }
+    }
+    kept
+}
+
+fn otsu(values: &[u8]) -> u8 {
+    let mut hist = [0u64; 256];
+    for &v in values {
+        if let Some(h) = hist.get_mut(usize::from(v)) {
+            *h += 1;
+        }
+    }
+    let total: u64 = hist.iter().sum();
+    let sum_all: f64 = hist.iter().enumerate().map(|(i, &c)| i as f64 * c as f64).sum();
+    let (mut best, mut best_var, mut weight_b, mut sum_b) = (0u8, 0.0f64, 0u64, 0.0f64);
+    for (t, &count) in hist.iter().enumerate() {
+        weight_b += count;
+        if weight_b == 0 {
+            continue;
+        }
+        let weight_f = total - weight_b;
+        if weight_f == 0 {
+            break;
+        }
+        sum_b += t as f64 * count as f64;
+        let mean_b = sum_b / weight_b as f64;
+        let mean_f = (sum_all - sum_b) / weight_f as f64;
+        let var = weight_b as f64 * weight_f as f64 * (mean_b - mean_f).powi(2);
+        if var > best_var {
+            best_var = var;
+            best = t as u8;
+        }
+    }
+    best
+}
+
+#[derive(Default, Clone, Copy)]
+struct Moments {
+    n: f64,
+    sx: f64,
+    sy: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+    min_u: f32,
+    max_u: f32,
+    min_v: f32,
+    max_v: f32,
+}
+
+fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
+    let (w, h) = small.dimensions();
+    // Black-hat: how much darker than its surroundings each pixel is.
+    let closed = morph::close(small, hat, hat);
+    let mut blackhat = GrayImage::new(w, h);
+    for ((b, c), s) in blackhat.iter_mut().zip(closed.iter()).zip(small.iter()) {
+        *b = c.saturating_sub(*s);
+    }
+    let threshold = otsu(blackhat.as_raw()).max(18);
+    let mut mask = GrayImage::new(w, h);
+    for (m, b) in mask.iter_mut().zip(blackhat.iter()) {
+        *m = if *b > threshold { 255 } else { 0 };
+    }
+    // Merge characters and lines, then drop thin strays (guilloche, edges).
+    let mask = morph::close(&mask, join, join);
+    let mask = morph::open(&mask, join / 2, join / 2);
+
+    let labels = connected_components(&mask, Connectivity::Eight, Luma([0u8]));
+    let count = labels.iter().copied().max().unwrap_or(0) as usize;
+    if count == 0 || count > 20_000 {
+        return Vec::new();
+    }
+    let mut moments = vec![Moments::default(); count + 1];
+    for (x, y, label) in labels.enumerate_pixels() {
+        if let Some(m) = moments.get_mut(label.0[0] as usize) {
+            let (fx, fy) = (f64::from(x), f64::from(y));
+            m.n += 1.0;
+            m.sx += fx;
+            m.sy += fy;
+            m.sxx += fx * fx;
+            m.syy += fy * fy;
+            m.sxy += fx * fy;
+        }
+    }
+    let mut axes = vec![(0.0f32, 0.0f32, 0.0f32, 0.0f32); count + 1];
+    let min_area = f64::from(w.max(h)) * 2.0;
+    for (label, m) in moments.iter_mut().enumerate().skip(1) {
+        if m.n < min_area {
+            continue;
+        }
+        let (cx, cy) = (m.sx / m.n, m.sy / m.n);
+        let cov_xx = m.sxx / m.n - cx * cx;
+        let cov_yy = m.syy / m.n - cy * cy;
+        let cov_xy = m.sxy / m.n - cx * cy;
+        let angle = 0.5 * (2.0 * cov_xy).atan2(cov_xx - cov_yy);
+        if let Some(a) = axes.get_mut(label) {
+            *a = (cx as f32, cy as f32, angle.cos() as f32, angle.sin() as f32);
+        }
+        m.min_u = f32::MAX;
+        m.max_u = f32::MIN;
+        m.min_v = f32::MAX;
+        m.max_v = f32::MIN;
+    }
+    for (x, y, label) in labels.enumerate_pixels() {
+        let l = label.0[0] as usize;
+        let (Some(m), Some(&(cx, cy, c, s))) = (moments.get_mut(l), axes.get(l)) else { continue };
+        if m.n < min_area || l == 0 {
+            continue;
+        }
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let u = dx * c + dy * s;
+        let v = -dx * s + dy * c;
+        m.min_u = m.min_u.min(u);
+        m.max_u = m.max_u.max(u);
+        m.min_v = m.min_v.min(v);
+        m.max_v = m.max_v.max(v);
+    }
+    let longest = w.max(h) as f32;
+    let mut bands = Vec::new();
+    for (label, m) in moments.iter().enumerate().skip(1) {
+        if m.n < min_area {
+            continue;
+        }
+        let Some(&(cx, cy, c, s)) = axes.get(label) else { continue };
+        let length = m.max_u - m.min_u + 1.0;
+        let thickness = m.max_v - m.min_v + 1.0;
+        let aspect = length / thickness.max(1.0);
+        let fill = (m.n as f32) / (length * thickness).max(1.0);
+        // An MRZ band: 2 lines of 44/36 or 3 of 30 characters; aspect about 6 (TD1) to 13 (TD3).
+        if !(3.5..=30.0).contains(&aspect) || fill < 0.45 || length < 0.12 * longest {
+            continue;
+        }
+        let shape = 1.0 - ((aspect.ln() - 9.0f32.ln()).abs() / 2.0).min(0.9);
+        // The centre moved by the offsets of the extents, so the band is centred on its box.
+        let (mid_u, mid_v) = ((m.min_u + m.max_u) / 2.0, (m.min_v + m.max_v) / 2.0);
+        let centre = (cx + mid_u * c - mid_v * s, cy + mid_u * s + mid_v * c);
+        bands.push(Band { centre, angle: s.atan2(c), length, thickness, score: length * fill * shape });
+    }
+    bands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn otsu_splits_two_levels() {
+        let mut v = vec![20u8; 100];
+        v.extend(vec![200u8; 100]);
+        let t = otsu(&v);
+        assert!((20..200).contains(&t));
+    }
+
+    #[test]
+    fn blank_and_tiny_images_have_no_bands() {
+        assert!(find_bands(&GrayImage::from_pixel(400, 300, Luma([255])), 3).is_empty());
+        assert!(find_bands(&GrayImage::new(4, 4), 3).is_empty());
+    }
+}

@@ -1,0 +1,205 @@
+//! The scan pipeline: image bytes → upright grey image → MRZ band candidates → upright,
+//! normalised cut-outs → OCR with per-character alternatives → check-digit-guided correction →
+//! checked MRZ.
+//!
+//! Cheap steps first: the best band in its likelier orientation is read first, and further
+//! orientations, bands and preparations are tried only while no reading passes its check digits.
+//! Every correction made on the way is part of the result. A reading counts as an MRZ only when a
+//! format fits and at least half of its check digits agree; anything else is "no MRZ found",
+//! so a page of ordinary text is not reported as a broken MRZ.
+
+use image::GrayImage;
+use serde::Serialize;
+
+use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
+use crate::imaging::locate::{Band, find_bands};
+use crate::imaging::prepare::{cut_band, left_heaviness, normalise};
+use crate::mrz::correct::{Correction, CorrectionOptions, CorrectionOutcome, correct};
+use crate::mrz::dates::DatePolicy;
+use crate::mrz::report::MrzReport;
+use crate::mrz::{self, CheckedMrz, Verdict};
+use crate::ocr::{MrzOcr, OcrError, OcrLine};
+
+/// Tuning of the pipeline.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Bands tried at most.
+    pub max_bands: usize,
+    /// OCR calls at most per image.
+    pub max_ocr_calls: usize,
+    /// Decoding limits.
+    pub limits: DecodeLimits,
+    /// Correction tuning.
+    pub correction: CorrectionOptions,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            max_bands: 3,
+            max_ocr_calls: 6,
+            limits: DecodeLimits::default(),
+            correction: CorrectionOptions::default(),
+        }
+    }
+}
+
+/// Why an image could not be scanned at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The file is not an image docexam reads, or is too large, or damaged.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The OCR engine failed.
+    #[error(transparent)]
+    Ocr(#[from] OcrError),
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanResult {
+    /// The MRZ lines after correction, or `None` when no MRZ was found.
+    pub lines: Option<Vec<String>>,
+    /// The lines as OCR read them, before correction.
+    pub ocr_lines: Option<Vec<String>>,
+    /// The full check of `lines`.
+    pub report: Option<MrzReport>,
+    /// What correction did.
+    pub correction: Option<Correction>,
+    /// Rotation of the document in the image, degrees clockwise (0, 90, 180, 270 or in between).
+    pub orientation_degrees: Option<f32>,
+    /// OCR calls made.
+    pub ocr_calls: usize,
+}
+
+impl ScanResult {
+    fn none(ocr_calls: usize) -> Self {
+        Self { lines: None, ocr_lines: None, report: None, correction: None, orientation_degrees: None, ocr_calls }
+    }
+
+    /// `Some(true)` valid, `Some(false)` an MRZ that fails its checks, `None` no MRZ found.
+    pub fn valid(&self) -> Option<bool> {
+        self.report.as_ref().map(|r| r.valid)
+    }
+}
+
+/// A scanner: owns one OCR handle, so one per thread.
+#[derive(Debug)]
+pub struct Scanner {
+    ocr: MrzOcr,
+    policy: DatePolicy,
+    options: ScanOptions,
+}
+
+/// One reading of one band in one orientation.
+struct Reading {
+    ocr_lines: Vec<String>,
+    correction: Correction,
+    checked: CheckedMrz,
+    angle: f32,
+}
+
+impl Reading {
+    /// Higher is better: valid first, then the fewest failed checks.
+    fn rank(&self) -> (bool, i64) {
+        (self.checked.is_valid(), -(self.checked.failed_checks().count() as i64))
+    }
+
+    fn looks_like_an_mrz(&self) -> bool {
+        let total = self.checked.checks().count();
+        let failed = self.checked.failed_checks().count();
+        total > 0 && failed * 2 <= total
+    }
+}
+
+impl Scanner {
+    /// Loads the OCR model (once per thread).
+    pub fn new(policy: DatePolicy, options: ScanOptions) -> Result<Self, OcrError> {
+        Ok(Self { ocr: MrzOcr::new()?, policy, options })
+    }
+
+    /// Decodes an image file's bytes and scans it.
+    pub fn scan_bytes(&mut self, bytes: &[u8]) -> Result<ScanResult, ScanError> {
+        let decoded = decode(bytes, &self.options.limits)?;
+        Ok(self.scan_image(&decoded.gray)?)
+    }
+
+    /// Scans a decoded grey image.
+    pub fn scan_image(&mut self, gray: &GrayImage) -> Result<ScanResult, OcrError> {
+        let bands = find_bands(gray, self.options.max_bands);
+        let mut calls = 0usize;
+        let mut best: Option<Reading> = None;
+        'bands: for band in &bands {
+            let upright = cut_band(gray, band, false);
+            let flip_first = left_heaviness(&upright) < 0.0;
+            for flip in [flip_first, !flip_first] {
+                if calls >= self.options.max_ocr_calls {
+                    break 'bands;
+                }
+                let cut = if flip { cut_band(gray, band, true) } else { upright.clone() };
+                let prepared = normalise(&cut);
+                calls += 1;
+                let lines = self.ocr.read(&prepared)?;
+                let Some(reading) = self.evaluate(&lines, band, flip) else { continue };
+                let valid = reading.checked.is_valid();
+                if best.as_ref().is_none_or(|b| reading.rank() > b.rank()) {
+                    best = Some(reading);
+                }
+                if valid {
+                    break 'bands;
+                }
+                // The right orientation read as an MRZ that fails some check: the other way round
+                // would not read as an MRZ at all.
+                if best.as_ref().is_some_and(Reading::looks_like_an_mrz) {
+                    break;
+                }
+            }
+        }
+        let Some(reading) = best.filter(Reading::looks_like_an_mrz) else { return Ok(ScanResult::none(calls)) };
+        let report = MrzReport::from_checked(&reading.checked);
+        // Rounded to a tenth, and 359.96 shown as 0.
+        let degrees = ((reading.angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0);
+        Ok(ScanResult {
+            lines: Some(report.lines.clone()),
+            ocr_lines: Some(reading.ocr_lines),
+            report: Some(report),
+            correction: Some(reading.correction),
+            orientation_degrees: Some(degrees),
+            ocr_calls: calls,
+        })
+    }
+
+    /// Picks the MRZ lines out of what OCR read, corrects and checks them.
+    fn evaluate(&self, lines: &[OcrLine], band: &Band, flip: bool) -> Option<Reading> {
+        let picked = pick_mrz_lines(lines)?;
+        let candidates: Vec<_> = picked.iter().map(|l| l.candidates.clone()).collect();
+        let correction = correct(&candidates, &self.options.correction);
+        if correction.outcome == CorrectionOutcome::NotAnMrz {
+            return None;
+        }
+        let checked = mrz::check_text(&correction.lines.join("\n"), &self.policy).ok()?;
+        if checked.verdict() == Verdict::Unreadable {
+            return None;
+        }
+        let angle = if flip { band.angle + std::f32::consts::PI } else { band.angle };
+        Some(Reading { ocr_lines: picked.iter().map(|l| l.text.clone()).collect(), correction, checked, angle })
+    }
+}
+
+/// The consecutive OCR lines that fit an MRZ format best: three of 30, or two of 36 or 44.
+fn pick_mrz_lines(lines: &[OcrLine]) -> Option<Vec<&OcrLine>> {
+    let long: Vec<&OcrLine> = lines.iter().filter(|l| l.text.len() >= 26).collect();
+    let fits = |group: &[&OcrLine], len: usize| group.iter().all(|l| l.text.len() == len);
+    for window in long.windows(3) {
+        if fits(window, 30) {
+            return Some(window.to_vec());
+        }
+    }
+    for window in long.windows(2) {
+        if fits(window, 44) || fits(window, 36) {
+            return Some(window.to_vec());
+        }
+    }
+    None
+}

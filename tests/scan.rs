@@ -1,0 +1,103 @@
+//! `docexam scan` on the committed specimen images (test-images/scan, written by `docexam synth`)
+//! and on files that are not images.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn scan(files: &[PathBuf]) -> (i32, Vec<Value>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_docexam"))
+        .args(["--reference-date", "2026-11-23", "scan", "--json", "--jobs", "2"])
+        .args(files)
+        .output()
+        .expect("run docexam scan");
+    let lines = String::from_utf8(out.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+fn truth() -> Vec<Value> {
+    let text = std::fs::read_to_string(root().join("test-images/scan/truth.jsonl")).expect("truth.jsonl");
+    text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("truth record")).collect()
+}
+
+#[test]
+fn bad_files_are_errors_and_the_others_still_succeed() {
+    let dir = std::env::temp_dir().join(format!("docexam-scan-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("notes.png");
+    std::fs::write(&text, "this is not an image").unwrap();
+    let empty = dir.join("empty.jpg");
+    std::fs::write(&empty, b"").unwrap();
+    let records = truth();
+    let good = records.iter().find(|r| r["kind"] == "clean").expect("a clean image");
+    let good_path = root().join("test-images/scan").join(good["file"].as_str().unwrap());
+    let missing = dir.join("missing.png");
+    let (status, results) = scan(&[text.clone(), good_path.clone(), empty.clone(), missing.clone()]);
+    assert_eq!(status, 1, "some files could not be read");
+    assert_eq!(results.len(), 4);
+    // In input order.
+    let paths: Vec<&str> = results.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [text.to_str().unwrap(), good_path.to_str().unwrap(), empty.to_str().unwrap(), missing.to_str().unwrap()]
+    );
+    for i in [0, 2, 3] {
+        assert!(results[i]["error"].is_string(), "{}", results[i]);
+        assert!(results[i]["lines"].is_null());
+    }
+    assert!(results[1]["error"].is_null(), "{}", results[1]);
+    assert_eq!(results[1]["lines"], good["lines"]);
+    assert_eq!(results[1]["valid"], true);
+    for key in ["format", "fields", "checks", "corrections", "orientation", "timing_ms"] {
+        assert!(results[1].get(key).is_some(), "missing {key}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The committed set: no wrong reading is ever reported valid, no MRZ is reported where there is
+/// none, every genuinely wrong check digit is reported invalid, and nearly every MRZ is read
+/// exactly (the misses are listed).
+#[test]
+fn committed_specimens_are_read_and_judged_correctly() {
+    let records = truth();
+    let kinds: std::collections::BTreeSet<&str> = records.iter().filter_map(|r| r["kind"].as_str()).collect();
+    assert!(kinds.len() >= 12, "the committed set covers every kind: {kinds:?}");
+    let files: Vec<PathBuf> =
+        records.iter().map(|r| root().join("test-images/scan").join(r["file"].as_str().unwrap())).collect();
+    let (status, results) = scan(&files);
+    assert_eq!(status, 0);
+    let mut with_mrz = 0;
+    let mut exact = 0;
+    let mut misses = Vec::new();
+    for (truth, got) in records.iter().zip(&results) {
+        let name = truth["file"].as_str().unwrap();
+        if truth["lines"].is_null() {
+            assert!(got["lines"].is_null(), "{name}: MRZ reported on an image without one: {}", got["lines"]);
+            continue;
+        }
+        with_mrz += 1;
+        let read_exactly = got["lines"] == truth["lines"];
+        if read_exactly {
+            exact += 1;
+        } else {
+            misses.push(format!("{name}: read {}, expected {}", got["lines"], truth["lines"]));
+            assert_ne!(got["valid"], true, "{name}: a wrong reading reported valid");
+        }
+        if truth["valid"] == false {
+            assert_eq!(got["valid"], false, "{name}: a wrong check digit must be reported invalid");
+        }
+    }
+    let rate = exact as f64 / with_mrz as f64;
+    assert!(rate >= 0.9, "only {exact} of {with_mrz} read exactly:\n{}", misses.join("\n"));
+}
