@@ -18,7 +18,7 @@ use crate::mrz::correct::{Correction, CorrectionOptions, CorrectionOutcome, corr
 use crate::mrz::dates::DatePolicy;
 use crate::mrz::report::MrzReport;
 use crate::mrz::{self, CheckedMrz, Verdict};
-use crate::ocr::{MrzOcr, OcrError, OcrLine};
+use crate::ocr::{Model, MrzOcr, OcrError, OcrLine};
 
 /// Tuning of the pipeline.
 #[derive(Debug, Clone, Copy)]
@@ -84,10 +84,12 @@ impl ScanResult {
     }
 }
 
-/// A scanner: owns one OCR handle, so one per thread.
+/// A scanner: owns its OCR handles, so one per thread.
 #[derive(Debug)]
 pub struct Scanner {
-    ocr: MrzOcr,
+    fast: MrzOcr,
+    /// The float model, loaded the first time a second opinion is needed.
+    best: Option<MrzOcr>,
     policy: DatePolicy,
     options: ScanOptions,
 }
@@ -116,7 +118,7 @@ impl Reading {
 impl Scanner {
     /// Loads the OCR model (once per thread).
     pub fn new(policy: DatePolicy, options: ScanOptions) -> Result<Self, OcrError> {
-        Ok(Self { ocr: MrzOcr::new()?, policy, options })
+        Ok(Self { fast: MrzOcr::new(Model::Fast)?, best: None, policy, options })
     }
 
     /// Decodes an image file's bytes and scans it.
@@ -139,15 +141,28 @@ impl Scanner {
                 }
                 let cut = if flip { cut_band(gray, band, true) } else { upright.clone() };
                 let prepared = normalise(&cut);
-                calls += 1;
-                let lines = self.ocr.read(&prepared)?;
-                let Some(reading) = self.evaluate(&lines, band, flip) else { continue };
-                let valid = reading.checked.is_valid();
-                if best.as_ref().is_none_or(|b| reading.rank() > b.rank()) {
-                    best = Some(reading);
-                }
-                if valid {
-                    break 'bands;
+                // The fast model first; the float model as a second opinion on a reading that
+                // looks like an MRZ but fails a check.
+                for model in [Model::Fast, Model::Best] {
+                    if calls >= self.options.max_ocr_calls {
+                        break 'bands;
+                    }
+                    calls += 1;
+                    let lines = self.ocr(model)?.read(&prepared)?;
+                    let reading = self.evaluate(&lines, band, flip);
+                    let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
+                    if let Some(reading) = reading {
+                        let valid = reading.checked.is_valid();
+                        if best.as_ref().is_none_or(|b| reading.rank() > b.rank()) {
+                            best = Some(reading);
+                        }
+                        if valid {
+                            break 'bands;
+                        }
+                    }
+                    if !looks_like_mrz {
+                        break;
+                    }
                 }
                 // The right orientation read as an MRZ that fails some check: the other way round
                 // would not read as an MRZ at all.
@@ -159,7 +174,7 @@ impl Scanner {
         let Some(reading) = best.filter(Reading::looks_like_an_mrz) else { return Ok(ScanResult::none(calls)) };
         let report = MrzReport::from_checked(&reading.checked);
         // Rounded to a tenth, and 359.96 shown as 0.
-        let degrees = ((reading.angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0);
+        let degrees = ((reading.angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0) + 0.0;
         Ok(ScanResult {
             lines: Some(report.lines.clone()),
             ocr_lines: Some(reading.ocr_lines),
@@ -168,6 +183,16 @@ impl Scanner {
             orientation_degrees: Some(degrees),
             ocr_calls: calls,
         })
+    }
+
+    fn ocr(&mut self, model: Model) -> Result<&mut MrzOcr, OcrError> {
+        match model {
+            Model::Fast => Ok(&mut self.fast),
+            Model::Best => match &mut self.best {
+                Some(ocr) => Ok(ocr),
+                slot @ None => Ok(slot.insert(MrzOcr::new(Model::Best)?)),
+            },
+        }
     }
 
     /// Picks the MRZ lines out of what OCR read, corrects and checks them.
