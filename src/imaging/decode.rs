@@ -26,7 +26,8 @@ pub struct DecodeLimits {
     /// Largest width x height.
     pub max_pixels: u64,
     /// Most memory the decoding may take at once: the decoded pixels in their stored colour type,
-    /// the decoder's working buffers and the grey copies made here.
+    /// the decoder's working buffers and the grey copies made here. Not counted: the copy of the
+    /// file the JPEG decoder keeps, bounded by `max_file_bytes`.
     pub max_alloc_bytes: u64,
 }
 
@@ -340,10 +341,11 @@ fn to_gray_on_white(image: DynamicImage) -> GrayImage {
     }
 }
 
-/// Rec. 709 luminance of sRGB values, truncated exactly as the `image` crate does it, so every
-/// colour type gives the same grey for the same colour.
+/// Rec. 709 luminance of the sRGB values as stored (no linearisation), rounded: the formula the
+/// `image` crate uses for the other colour types, in integers (it works in f32, so the two can
+/// differ by one level where a value falls on a half).
 fn luma(r: u8, g: u8, b: u8) -> u8 {
-    let y = (2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b)) / 10_000;
+    let y = (2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) + 5000) / 10_000;
     // The weights sum to 10 000, so y <= 255 and the conversion never fails.
     u8::try_from(y).unwrap_or(u8::MAX)
 }
