@@ -10,7 +10,6 @@
 
 use std::io::Cursor;
 use std::sync::LazyLock;
-use std::time::{Duration, Instant};
 
 use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Luma, LumaA, Rgba};
 use proptest::prelude::*;
@@ -346,19 +345,15 @@ fn crc32_matches_the_png_check_value() {
 #[test]
 fn png_header_claiming_50000_square_is_refused_from_the_header() {
     let bomb = png_claiming(50_000, 50_000);
-    let started = Instant::now();
-    let result = decode_default(&bomb);
-    let elapsed = started.elapsed();
-    match result {
+    // Refused from 57 bytes of header: the 2.5 GB pixel buffer is never allocated (the error
+    // comes before any decoder runs). Speed is a benchmark's business, not a test's.
+    match decode_default(&bomb) {
         Err(DecodeError::TooManyPixels { width, height, max_width, max_height, max_pixels }) => {
             assert_eq!((width, height), (50_000, 50_000));
             assert_eq!((max_width, max_height, max_pixels), (20_000, 20_000, 80_000_000));
         }
         other => panic!("expected TooManyPixels, got {}", summary(&other)),
     }
-    // Refused from 57 bytes of header: no pixel buffer (2.5 GB here) is ever touched. The bound is
-    // loose for slow debug builds on busy CI machines; the real figure is microseconds.
-    assert!(elapsed < Duration::from_millis(500), "took {elapsed:?}");
 }
 
 #[test]
@@ -382,14 +377,12 @@ fn jpeg_and_bmp_headers_claiming_huge_sizes_are_refused() {
     let mut jpeg = encode(&dark_corner_rgb(64, 48), ImageFormat::Jpeg);
     let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("SOF0");
     jpeg[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]); // 60000 x 60000
-    let started = Instant::now();
     let result = decode_default(&jpeg);
     assert!(
         matches!(result, Err(DecodeError::TooManyPixels { width: 60_000, height: 60_000, .. })),
         "got {}",
         summary(&result)
     );
-    assert!(started.elapsed() < Duration::from_millis(500));
 
     // BMP: BITMAPINFOHEADER width at offset 18, height at 22 (little-endian i32).
     let mut bmp = fixture("dark_corner.bmp");
