@@ -203,8 +203,8 @@ fn summary(r: &FileReport) -> String {
         (Some(valid), Some(lines)) => {
             let verdict = if valid { "VALID" } else { "INVALID" };
             let format = r.format.as_deref().unwrap_or("?");
-            let orientation = r.orientation.unwrap_or(0.0);
-            let _ = writeln!(out, "{verdict} {format}, rotated {orientation:.0}°, {:.0} ms", r.timing_ms);
+            let orientation = (r.orientation.unwrap_or(0.0).round() as i64).rem_euclid(360);
+            let _ = writeln!(out, "{verdict} {format}, rotated {orientation}°, {:.0} ms", r.timing_ms);
             for line in lines {
                 let _ = writeln!(out, "  {line}");
             }

@@ -25,6 +25,8 @@ pub struct Band {
     pub thickness: f32,
     /// How MRZ-like it is (higher is better).
     pub score: f32,
+    /// Text lines it holds, when known from grouping (0: estimate from the shape).
+    pub lines: usize,
 }
 
 impl Band {
@@ -33,14 +35,20 @@ impl Band {
         self.length / self.thickness.max(1.0)
     }
 
-    /// Likely number of MRZ lines: TD1 bands are squat (3 lines of 30), the others long.
+    /// Number of MRZ lines: known from grouping, else from the shape (TD1 bands are squat, 3 lines
+    /// of 30; two-line bands are long; a single line is very long).
     pub fn likely_lines(&self) -> usize {
-        if self.aspect() < 8.0 { 3 } else { 2 }
+        match self.lines {
+            0 if self.aspect() > 20.0 => 1,
+            0 if self.aspect() < 8.0 => 3,
+            0 => 2,
+            n => n,
+        }
     }
 }
 
 /// Longest side of the working copy.
-const WORK_SIZE: u32 = 900;
+const WORK_SIZE: u32 = 800;
 
 /// Candidate MRZ bands, best first (at most `max`).
 pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
@@ -52,33 +60,110 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     let (sw, sh) = (((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1));
     let small = if scale < 1.0 { imageops::thumbnail(gray, sw, sh) } else { gray.clone() };
     let inv_scale = w as f32 / small.width() as f32;
-    let mut bands = Vec::new();
-    // Characters are 6-20 px tall at this scale for the documents and distances we expect; two
-    // passes cover small and large text.
-    for (hat, join) in [(15usize, 11usize), (27, 19)] {
-        bands.extend(bands_at(&small, hat, join).into_iter().map(|b| Band {
+    // Lines are found one by one (or already merged when close), then grouped.
+    let found: Vec<Band> = bands_at(&small, 15, 13)
+        .into_iter()
+        .map(|b| Band {
             centre: (b.centre.0 * inv_scale, b.centre.1 * inv_scale),
             length: b.length * inv_scale,
             thickness: b.thickness * inv_scale,
             ..b
-        }));
-    }
+        })
+        .collect();
+    let mut bands = group_lines(&found);
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
-    // Drop near-duplicates found by both passes.
-    let mut kept: Vec<Band> = Vec::new();
-    for b in bands {
-        let duplicate = kept.iter().any(|k| {
-            let d = ((k.centre.0 - b.centre.0).powi(2) + (k.centre.1 - b.centre.1).powi(2)).sqrt();
-            d < k.thickness.max(b.thickness)
-        });
-        if !duplicate {
-            kept.push(b);
+    bands.truncate(max);
+    bands
+}
+
+/// Whether two bands are neighbouring lines of one MRZ: parallel, about as long, side by side
+/// along their length, and one to three thicknesses apart.
+fn same_block(a: &Band, b: &Band) -> bool {
+    let angle = (a.angle - b.angle).rem_euclid(std::f32::consts::PI);
+    let parallel = angle.min(std::f32::consts::PI - angle) < 0.06;
+    let ratio = a.length / b.length.max(1.0);
+    let (c, s) = (a.angle.cos(), a.angle.sin());
+    let (dx, dy) = (b.centre.0 - a.centre.0, b.centre.1 - a.centre.1);
+    let along = (dx * c + dy * s).abs();
+    let across = (-dx * s + dy * c).abs();
+    let pitch = a.thickness.max(b.thickness) / a.likely_lines().max(b.likely_lines()).max(1) as f32;
+    parallel && (0.75..=1.33).contains(&ratio) && along < 0.15 * a.length.max(b.length) && across < 4.0 * pitch
+}
+
+/// Groups neighbouring lines into blocks (union-find) and describes each block as one band.
+fn group_lines(found: &[Band]) -> Vec<Band> {
+    let mut parent: Vec<usize> = (0..found.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while let Some(&p) = parent.get(i) {
+            if p == i {
+                break;
+            }
+            let grand = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(i) {
+                *slot = grand;
+            }
+            i = p;
         }
-        if kept.len() >= max {
-            break;
+        i
+    }
+    for i in 0..found.len() {
+        for j in i + 1..found.len() {
+            if let (Some(a), Some(b)) = (found.get(i), found.get(j))
+                && same_block(a, b)
+            {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                if let Some(slot) = parent.get_mut(ri) {
+                    *slot = rj;
+                }
+            }
         }
     }
-    kept
+    let mut groups: std::collections::BTreeMap<usize, Vec<&Band>> = std::collections::BTreeMap::new();
+    for (i, band) in found.iter().enumerate() {
+        groups.entry(root(&mut parent, i)).or_default().push(band);
+    }
+    let mut out = Vec::new();
+    for members in groups.values() {
+        let Some(first) = members.first() else { continue };
+        let lines: usize = members.iter().map(|m| m.likely_lines()).sum();
+        if lines > 4 {
+            continue;
+        }
+        // Orient by the longest member; measure the union of the members' boxes on its axes.
+        let axis = members.iter().max_by(|a, b| a.length.total_cmp(&b.length)).unwrap_or(first);
+        let (c, s) = (axis.angle.cos(), axis.angle.sin());
+        let (mut min_u, mut max_u, mut min_v, mut max_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for m in members {
+            let (dx, dy) = (m.centre.0 - axis.centre.0, m.centre.1 - axis.centre.1);
+            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
+            min_u = min_u.min(u - m.length / 2.0);
+            max_u = max_u.max(u + m.length / 2.0);
+            min_v = min_v.min(v - m.thickness / 2.0);
+            max_v = max_v.max(v + m.thickness / 2.0);
+        }
+        let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
+        let length = max_u - min_u;
+        let thickness = max_v - min_v;
+        // An MRZ line is 20-28 times as long as the line pitch (TD3: 44 characters of 2.54 mm
+        // on a 4.2 mm pitch); two or three lines score best.
+        let pitch = thickness / lines.max(1) as f32;
+        let proportion = 1.0 - ((length / pitch.max(1.0)).ln() - 24.0f32.ln()).abs().min(0.9);
+        let line_bonus = match lines {
+            2 | 3 => 1.0,
+            1 => 0.5,
+            _ => 0.3,
+        };
+        out.push(Band {
+            centre: (axis.centre.0 + mid_u * c - mid_v * s, axis.centre.1 + mid_u * s + mid_v * c),
+            angle: axis.angle,
+            length,
+            thickness,
+            score: length * proportion * line_bonus * members.iter().map(|m| m.score / m.length.max(1.0)).sum::<f32>()
+                / members.len() as f32,
+            lines,
+        });
+    }
+    out
 }
 
 fn otsu(values: &[u8]) -> u8 {
@@ -205,14 +290,14 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
         let aspect = length / thickness.max(1.0);
         let fill = (m.n as f32) / (length * thickness).max(1.0);
         // An MRZ band: 2 lines of 44/36 or 3 of 30 characters; aspect about 6 (TD1) to 13 (TD3).
-        if !(3.5..=30.0).contains(&aspect) || fill < 0.45 || length < 0.12 * longest {
+        if !(3.5..=60.0).contains(&aspect) || fill < 0.45 || length < 0.12 * longest {
             continue;
         }
-        let shape = 1.0 - ((aspect.ln() - 9.0f32.ln()).abs() / 2.0).min(0.9);
+        let shape = fill;
         // The centre moved by the offsets of the extents, so the band is centred on its box.
         let (mid_u, mid_v) = ((m.min_u + m.max_u) / 2.0, (m.min_v + m.max_v) / 2.0);
         let centre = (cx + mid_u * c - mid_v * s, cy + mid_u * s + mid_v * c);
-        bands.push(Band { centre, angle: s.atan2(c), length, thickness, score: length * fill * shape });
+        bands.push(Band { centre, angle: s.atan2(c), length, thickness, score: length * fill * shape, lines: 0 });
     }
     bands
 }
