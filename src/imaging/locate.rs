@@ -70,10 +70,105 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
             ..b
         })
         .collect();
-    let mut bands = group_lines(&found);
+    let longest = gray.width().max(gray.height()) as f32;
+    let lines: Vec<Band> = join_fragments(&found)
+        .into_iter()
+        .filter(|b| b.aspect() >= 3.5 && b.aspect() <= 60.0 && b.length >= 0.12 * longest)
+        .collect();
+    let mut bands = group_lines(&lines);
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
     bands.truncate(max);
     bands
+}
+
+/// Whether two fragments lie on one text line: about as thick, `b`'s centre on `a`'s centre line,
+/// and the gap between their ends small (a run of `<` fillers or a space breaks an MRZ line).
+fn same_line(a: &Band, b: &Band) -> bool {
+    let thick = a.thickness.max(b.thickness);
+    let ratio = a.thickness / b.thickness.max(1.0);
+    let (long, short) = if a.length >= b.length { (a, b) } else { (b, a) };
+    let (c, s) = (long.angle.cos(), long.angle.sin());
+    let (dx, dy) = (short.centre.0 - long.centre.0, short.centre.1 - long.centre.1);
+    let along = (dx * c + dy * s).abs();
+    let across = (-dx * s + dy * c).abs();
+    let gap = along - (long.length + short.length) / 2.0;
+    (0.6..=1.6).contains(&ratio) && across < 0.45 * thick && gap < 2.0 * thick
+}
+
+/// Joins fragments of the same line (union-find), described along the longest fragment's axis.
+fn join_fragments(found: &[Band]) -> Vec<Band> {
+    // A joined line is one line; a lone component keeps 0, "estimate from the shape" (it may
+    // already hold two or three merged lines).
+    merge_groups(found, same_line, |members, _| Some(usize::from(members.len() > 1)))
+}
+
+/// Union-find over `items` by `related`; each group becomes one band along its longest member's
+/// axis covering all members, with the line count `line_count(members, summed lines)` (a group
+/// with `None` is dropped).
+fn merge_groups(
+    items: &[Band],
+    related: fn(&Band, &Band) -> bool,
+    line_count: fn(&[&Band], usize) -> Option<usize>,
+) -> Vec<Band> {
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while let Some(&p) = parent.get(i) {
+            if p == i {
+                break;
+            }
+            let grand = parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = parent.get_mut(i) {
+                *slot = grand;
+            }
+            i = p;
+        }
+        i
+    }
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            if let (Some(a), Some(b)) = (items.get(i), items.get(j))
+                && related(a, b)
+            {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                if let Some(slot) = parent.get_mut(ri) {
+                    *slot = rj;
+                }
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<&Band>> = std::collections::BTreeMap::new();
+    for (i, band) in items.iter().enumerate() {
+        groups.entry(root(&mut parent, i)).or_default().push(band);
+    }
+    let mut out = Vec::new();
+    for members in groups.values() {
+        let Some(first) = members.first() else { continue };
+        let summed: usize = members.iter().map(|m| m.likely_lines()).sum();
+        let Some(lines) = line_count(members, summed) else { continue };
+        let axis = members.iter().max_by(|a, b| a.length.total_cmp(&b.length)).unwrap_or(first);
+        let (c, s) = (axis.angle.cos(), axis.angle.sin());
+        let (mut min_u, mut max_u, mut min_v, mut max_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for m in members {
+            let (dx, dy) = (m.centre.0 - axis.centre.0, m.centre.1 - axis.centre.1);
+            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
+            min_u = min_u.min(u - m.length / 2.0);
+            max_u = max_u.max(u + m.length / 2.0);
+            min_v = min_v.min(v - m.thickness / 2.0);
+            max_v = max_v.max(v + m.thickness / 2.0);
+        }
+        let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
+        let fill = members.iter().map(|m| m.score / m.length.max(1.0)).sum::<f32>() / members.len() as f32;
+        out.push(Band {
+            centre: (axis.centre.0 + mid_u * c - mid_v * s, axis.centre.1 + mid_u * s + mid_v * c),
+            angle: axis.angle,
+            length: max_u - min_u,
+            thickness: max_v - min_v,
+            // Per-unit-length quality carried along; `group_lines` turns it into the block score.
+            score: (max_u - min_u) * fill,
+            lines,
+        });
+    }
+    out
 }
 
 /// Whether two bands are neighbouring lines of one MRZ: parallel, about as long, side by side
@@ -90,80 +185,24 @@ fn same_block(a: &Band, b: &Band) -> bool {
     parallel && (0.75..=1.33).contains(&ratio) && along < 0.15 * a.length.max(b.length) && across < 4.0 * pitch
 }
 
-/// Groups neighbouring lines into blocks (union-find) and describes each block as one band.
+/// Groups neighbouring lines into blocks and scores each block as an MRZ candidate.
 fn group_lines(found: &[Band]) -> Vec<Band> {
-    let mut parent: Vec<usize> = (0..found.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while let Some(&p) = parent.get(i) {
-            if p == i {
-                break;
-            }
-            let grand = parent.get(p).copied().unwrap_or(p);
-            if let Some(slot) = parent.get_mut(i) {
-                *slot = grand;
-            }
-            i = p;
-        }
-        i
-    }
-    for i in 0..found.len() {
-        for j in i + 1..found.len() {
-            if let (Some(a), Some(b)) = (found.get(i), found.get(j))
-                && same_block(a, b)
-            {
-                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                if let Some(slot) = parent.get_mut(ri) {
-                    *slot = rj;
-                }
-            }
-        }
-    }
-    let mut groups: std::collections::BTreeMap<usize, Vec<&Band>> = std::collections::BTreeMap::new();
-    for (i, band) in found.iter().enumerate() {
-        groups.entry(root(&mut parent, i)).or_default().push(band);
-    }
-    let mut out = Vec::new();
-    for members in groups.values() {
-        let Some(first) = members.first() else { continue };
-        let lines: usize = members.iter().map(|m| m.likely_lines()).sum();
-        if lines > 4 {
-            continue;
-        }
-        // Orient by the longest member; measure the union of the members' boxes on its axes.
-        let axis = members.iter().max_by(|a, b| a.length.total_cmp(&b.length)).unwrap_or(first);
-        let (c, s) = (axis.angle.cos(), axis.angle.sin());
-        let (mut min_u, mut max_u, mut min_v, mut max_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
-        for m in members {
-            let (dx, dy) = (m.centre.0 - axis.centre.0, m.centre.1 - axis.centre.1);
-            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
-            min_u = min_u.min(u - m.length / 2.0);
-            max_u = max_u.max(u + m.length / 2.0);
-            min_v = min_v.min(v - m.thickness / 2.0);
-            max_v = max_v.max(v + m.thickness / 2.0);
-        }
-        let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
-        let length = max_u - min_u;
-        let thickness = max_v - min_v;
-        // An MRZ line is 20-28 times as long as the line pitch (TD3: 44 characters of 2.54 mm
-        // on a 4.2 mm pitch); two or three lines score best.
-        let pitch = thickness / lines.max(1) as f32;
-        let proportion = 1.0 - ((length / pitch.max(1.0)).ln() - 24.0f32.ln()).abs().min(0.9);
-        let line_bonus = match lines {
-            2 | 3 => 1.0,
-            1 => 0.5,
-            _ => 0.3,
-        };
-        out.push(Band {
-            centre: (axis.centre.0 + mid_u * c - mid_v * s, axis.centre.1 + mid_u * s + mid_v * c),
-            angle: axis.angle,
-            length,
-            thickness,
-            score: length * proportion * line_bonus * members.iter().map(|m| m.score / m.length.max(1.0)).sum::<f32>()
-                / members.len() as f32,
-            lines,
-        });
-    }
-    out
+    let blocks = merge_groups(found, same_block, |_, lines| (lines <= 4).then_some(lines));
+    blocks
+        .into_iter()
+        .map(|b| {
+            // An MRZ line is 20-28 times as long as the line pitch (TD3: 44 characters of 2.54
+            // mm on a 4.2 mm pitch); two or three lines score best.
+            let pitch = b.thickness / b.lines.max(1) as f32;
+            let proportion = 1.0 - ((b.length / pitch.max(1.0)).ln() - 24.0f32.ln()).abs().min(0.9);
+            let line_bonus = match b.lines {
+                2 | 3 => 1.0,
+                1 => 0.5,
+                _ => 0.3,
+            };
+            Band { score: b.score * proportion * line_bonus, ..b }
+        })
+        .collect()
 }
 
 fn otsu(values: &[u8]) -> u8 {
@@ -219,14 +258,15 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
     for ((b, c), s) in blackhat.iter_mut().zip(closed.iter()).zip(small.iter()) {
         *b = c.saturating_sub(*s);
     }
-    let threshold = otsu(blackhat.as_raw()).max(18);
+    // Below Otsu: the thin strokes of `<` fillers turn grey when the page is shrunk.
+    let threshold = (u16::from(otsu(blackhat.as_raw())) * 2 / 3).max(14) as u8;
     let mut mask = GrayImage::new(w, h);
     for (m, b) in mask.iter_mut().zip(blackhat.iter()) {
         *m = if *b > threshold { 255 } else { 0 };
     }
     // Merge characters and lines, then drop thin strays (guilloche, edges).
     let mask = morph::close(&mask, join, join);
-    let mask = morph::open(&mask, join / 2, join / 2);
+    let mask = morph::open(&mask, join / 3, join / 3);
 
     let labels = connected_components(&mask, Connectivity::Eight, Luma([0u8]));
     let count = labels.iter().copied().max().unwrap_or(0) as usize;
@@ -246,7 +286,7 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
         }
     }
     let mut axes = vec![(0.0f32, 0.0f32, 0.0f32, 0.0f32); count + 1];
-    let min_area = f64::from(w.max(h)) * 2.0;
+    let min_area = f64::from(w.max(h)) / 8.0;
     for (label, m) in moments.iter_mut().enumerate().skip(1) {
         if m.n < min_area {
             continue;
@@ -287,10 +327,9 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
         let Some(&(cx, cy, c, s)) = axes.get(label) else { continue };
         let length = m.max_u - m.min_u + 1.0;
         let thickness = m.max_v - m.min_v + 1.0;
-        let aspect = length / thickness.max(1.0);
         let fill = (m.n as f32) / (length * thickness).max(1.0);
-        // An MRZ band: 2 lines of 44/36 or 3 of 30 characters; aspect about 6 (TD1) to 13 (TD3).
-        if !(3.5..=60.0).contains(&aspect) || fill < 0.45 || length < 0.12 * longest {
+        // Text-like fragments only: not blobs thicker than a few lines, not sparse scribbles.
+        if fill < 0.4 || thickness > 0.2 * longest || length < thickness {
             continue;
         }
         let shape = fill;
