@@ -21,14 +21,23 @@ fn main() -> ExitCode {
 }
 
 /// Debian's Tesseract uses OpenMP; on two cores an MRZ read is several times faster with one
-/// OpenMP thread per call (we parallelise across files instead). Honours a value already set.
-#[allow(unsafe_code)]
+/// OpenMP thread per call (docexam parallelises across files instead). libgomp reads
+/// `OMP_THREAD_LIMIT` when it is loaded, before `main`, so setting it here would be too late: the
+/// binary starts itself again with the variable set. A value already set is honoured; if the
+/// restart fails, docexam simply runs slower.
 fn limit_openmp_threads() {
-    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
-        // SAFETY: the first statement of `main`, before any thread exists, so nothing reads or
-        // writes the environment concurrently.
-        unsafe { std::env::set_var("OMP_THREAD_LIMIT", "1") };
+    if std::env::var_os("OMP_THREAD_LIMIT").is_some() {
+        return;
     }
+    let Ok(exe) = std::env::current_exe() else { return };
+    let mut args = std::env::args_os();
+    let program = args.next();
+    let mut command = std::process::Command::new(exe);
+    if let Some(program) = program {
+        std::os::unix::process::CommandExt::arg0(&mut command, program);
+    }
+    // `exec` returns only on failure.
+    let _failed = std::os::unix::process::CommandExt::exec(command.args(args).env("OMP_THREAD_LIMIT", "1"));
 }
 
 /// Writes to standard output; a closed pipe (`docexam mrz ... | head`) is reported as an error the
