@@ -165,9 +165,9 @@ impl Scanner {
                     }
                 }
                 // The right orientation read as an MRZ that fails some check: the other way round
-                // would not read as an MRZ at all.
+                // would not read as an MRZ at all, and other bands are not the MRZ.
                 if best.as_ref().is_some_and(Reading::looks_like_an_mrz) {
-                    break;
+                    break 'bands;
                 }
             }
         }
