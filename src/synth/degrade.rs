@@ -7,7 +7,7 @@ use image::{DynamicImage, GrayImage, ImageFormat, Luma, Pixel, Rgb, RgbImage, Rg
 use imageproc::drawing::{draw_filled_ellipse_mut, draw_filled_rect_mut, draw_line_segment_mut};
 use imageproc::filter::gaussian_blur_f32;
 use imageproc::geometric_transformations::{
-    Interpolation, Projection, rotate_about_center_no_crop, rotate90, rotate180, rotate270, warp_into,
+    Border, Interpolation, Projection, rotate_about_center_no_crop, rotate90, rotate180, rotate270, warp_into,
 };
 use imageproc::rect::Rect;
 
@@ -72,12 +72,18 @@ impl Raster {
     pub fn skew(&self, degrees: f32, fill: u8) -> Self {
         let theta = degrees.to_radians();
         match self {
-            Raster::Grey(i) => {
-                Raster::Grey(rotate_about_center_no_crop(i, theta, Interpolation::Bilinear, Luma([fill])))
-            }
-            Raster::Rgb(i) => {
-                Raster::Rgb(rotate_about_center_no_crop(i, theta, Interpolation::Bilinear, Rgb([fill, fill, fill])))
-            }
+            Raster::Grey(i) => Raster::Grey(rotate_about_center_no_crop(
+                i,
+                theta,
+                Interpolation::Bilinear,
+                Border::Constant(Luma([fill])),
+            )),
+            Raster::Rgb(i) => Raster::Rgb(rotate_about_center_no_crop(
+                i,
+                theta,
+                Interpolation::Bilinear,
+                Border::Constant(Rgb([fill, fill, fill])),
+            )),
         }
     }
 
@@ -207,11 +213,11 @@ fn composite(dst: &mut RgbImage, layer: &RgbaImage, x0: i64, y0: i64, opacity: f
     }
 }
 
-/// A flatbed scan: the document on a white bed with a 5-15 mm margin each side and the faint
+/// A flatbed scan: the document on a white bed with a 4-12 mm margin each side and the faint
 /// shadow of its edge.
 pub fn scan(card: &RgbaImage, rng: &mut Rng, dpi: f32) -> RgbImage {
     let mm = Mm { dpi };
-    let margins: [i64; 4] = [0; 4].map(|_| i64::from(mm.ipx(rng.range_f32(5.0, 15.0))));
+    let margins: [i64; 4] = [0; 4].map(|_| i64::from(mm.ipx(rng.range_f32(4.0, 12.0))));
     let [left, top, right, bottom] = margins;
     let (w, h) = card.dimensions();
     let (bw, bh) = ((i64::from(w) + left + right) as u32, (i64::from(h) + top + bottom) as u32);
@@ -333,7 +339,7 @@ pub fn phone_photo(
     let from = [(0.0, 0.0), (cw, 0.0), (cw, ch), (0.0, ch)];
     let projection = Projection::from_control_points(from, quad).ok_or(SynthError::Geometry)?;
     let mut layer = RgbaImage::new(frame.0, frame.1);
-    warp_into(card, projection, Interpolation::Bilinear, Rgba([0, 0, 0, 0]), &mut layer);
+    warp_into(card, projection, Interpolation::Bilinear, Border::Constant(Rgba([0, 0, 0, 0])), &mut layer);
     let mut photo = desk(rng, frame.0, frame.1);
     let shadow = (rng.range_f32(4.0, 14.0) as i64, rng.range_f32(4.0, 14.0) as i64);
     composite(&mut photo, &layer, shadow.0, shadow.1, 0.45, Some([10, 10, 10]));
@@ -351,7 +357,7 @@ pub fn phone_photo(
         (base + slope * along + glow * (-d2).exp()).clamp(0.35, 1.25)
     });
     let mut raster = raster.blur(rng.range_f32(0.6, 1.2));
-    let grain = rng.range(2.0, 4.0);
+    let grain = rng.range(1.0, 2.5);
     raster.noise(rng, grain);
     let Raster::Rgb(photo) = raster else { return Err(SynthError::Geometry) };
     let effective_dpi = card_dpi * width / cw;

@@ -262,7 +262,7 @@ impl Identity {
             let letters = rng.int(0, 3) as usize;
             alnum(rng, 9, letters)
         };
-        let optional_width = match format {
+        let optional_width: usize = match format {
             Format::Td3 => 14,
             Format::Td1 => 15,
             // Long TD2 numbers take most of the optional field.

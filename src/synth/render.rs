@@ -3,7 +3,7 @@
 //! converted at the target dpi, so a 150 dpi document is rendered, not resampled.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
-use image::{GrayImage, Luma, Rgb, RgbImage};
+use image::{GrayImage, Rgb, RgbImage};
 use imageproc::drawing::{
     draw_filled_circle_mut, draw_filled_ellipse_mut, draw_filled_rect_mut, draw_hollow_circle_mut,
 };
@@ -67,7 +67,9 @@ impl Mm {
 
 /// The scale at which `font`'s capital letters are `cap_px` pixels tall.
 pub fn scale_for_cap_height(font: &FontRef<'_>, cap_px: f32) -> PxScale {
-    let cap_units = font.outline(font.glyph_id('H')).map_or(0.7 * font.height_unscaled(), |o| o.bounds.max.y);
+    // ab_glyph's unscaled outline bounds keep the font's y-up values but swap min and max.
+    let cap_units =
+        font.outline(font.glyph_id('H')).map_or(0.7 * font.height_unscaled(), |o| o.bounds.min.y.max(o.bounds.max.y));
     PxScale::from(cap_px * font.height_unscaled() / cap_units.max(1.0))
 }
 
@@ -175,7 +177,7 @@ pub fn paint_background(img: &mut RgbImage, rng: &mut Rng, mm: Mm, clear_from_mm
         .map(|i| {
             (
                 i != 1,
-                rng.range_f32(1.3, 2.6),
+                rng.range_f32(1.9, 3.4),
                 rng.range_f32(1.5, 5.0),
                 rng.range_f32(14.0, 38.0),
                 rng.range_f32(0.0, std::f32::consts::TAU),
@@ -183,7 +185,7 @@ pub fn paint_background(img: &mut RgbImage, rng: &mut Rng, mm: Mm, clear_from_mm
             )
         })
         .collect();
-    let strength = rng.range_f32(0.45, 0.8);
+    let strength = rng.range_f32(0.35, 0.65);
     let gradient = rng.range_f32(-8.0, 8.0);
     let (w, h) = img.dimensions();
     let px_mm = 25.4 / mm.dpi;
@@ -409,9 +411,9 @@ pub fn render_document(
         let ghost = portrait(&mut rng.fork(), mm.px(13.0) as u32, mm.px(17.0) as u32);
         paste(&mut img, &ghost, mm.ipx(w_mm - 19.0), mm.ipx(4.0), 0.35);
         let rows = vec![
-            cells(&[("Place of birth / Lieu de naissance", id.place_of_birth.to_owned())]),
+            cells(&[("Date of issue / Date de délivrance", visual_date(id.issue))]),
             cells(&[
-                ("Date of issue / Date de délivrance", visual_date(id.issue)),
+                ("Place of birth / Lieu de naissance", id.place_of_birth.to_owned()),
                 ("Height / Taille", format!("{:.2} m", rng.range(1.52, 1.95))),
             ]),
             cells(&[("Authority / Autorité", format!("{} — {}", upper(id.place_of_birth), state))]),

@@ -73,8 +73,7 @@ impl Rng {
         if self.chance(0.5) { 1.0 } else { -1.0 }
     }
 
-    /// One item of a non-empty list (the first if the list is empty is impossible; callers pass
-    /// constant lists).
+    /// One item of the list, uniformly; None only for an empty list.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
         items.get(self.below(items.len()))
     }
