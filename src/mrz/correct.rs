@@ -25,7 +25,7 @@
 
 use serde::Serialize;
 
-use super::charset::{FILLER, char_value, check_digit, digit_value};
+use super::charset::{FILLER, char_value};
 use super::fields::{CheckId, FieldId};
 use super::layout::{CharClass, Format, Span, layout};
 use super::{CheckSlot, RawMrz};
@@ -538,21 +538,10 @@ fn advance(combination: &mut [usize], options: &[Vec<Assignment>]) -> bool {
 }
 
 fn check_passes(reading: &[Vec<u8>], slot: &CheckSlot) -> bool {
-    let slice = |s: &Span| {
+    let slice = |s: Span| {
         reading.get(usize::from(s.line)).and_then(|l| l.get(usize::from(s.start)..s.end())).unwrap_or_default()
     };
-    let Some(digit_at) = slot.digit else { return false };
-    let printed = slice(&digit_at).first().copied().unwrap_or(0);
-    let computed = check_digit(slot.covers.spans().iter().map(slice));
-    match digit_value(printed) {
-        Some(d) if d == computed => true,
-        Some(d) => slot.alternative.is_some_and(|alt| check_digit(alt.spans().iter().map(slice)) == d),
-        None => {
-            printed == FILLER
-                && slot.id == CheckId::OptionalData
-                && slot.covers.spans().iter().all(|s| slice(s).iter().all(|&c| c == FILLER))
-        }
-    }
+    slot.evaluate(slice).2.passed()
 }
 
 /// How often OCR confuses a character with its look-alike, for text without confidences: a rough
@@ -609,6 +598,7 @@ pub fn candidates_from_text(text: &str, confidence: f32) -> Vec<Vec<PositionCand
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mrz::charset::check_digit;
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 

@@ -362,11 +362,6 @@ impl RawMrz {
         self.line(usize::from(span.line)).get(usize::from(span.start)..span.end()).unwrap_or_default()
     }
 
-    /// One byte; 0 if outside.
-    fn byte(&self, line: u8, col: usize) -> u8 {
-        self.line(usize::from(line)).get(col).copied().unwrap_or(0)
-    }
-
     /// Which format the lines have, by line count, length and document code.
     pub fn detect_format(&self) -> Result<Format, UnreadableReason> {
         let lens = [self.line(0).len(), self.line(1).len(), self.line(2).len()];
@@ -426,6 +421,37 @@ fn describe_lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .take(MAX_REPORTED_LINES)
         .collect()
+}
+
+impl CheckSlot {
+    /// The check-digit rule, over characters fetched by `slice`: (printed character, computed
+    /// digit, outcome). The one place the rule lives; checking and OCR correction both use it.
+    pub fn evaluate<'a>(&self, slice: impl Fn(Span) -> &'a [u8]) -> (Option<u8>, u8, CheckOutcome) {
+        let computed = check_digit(self.covers.spans().iter().map(|&s| slice(s)));
+        let printed = self.digit.map(|d| slice(d).first().copied().unwrap_or(0));
+        let outcome = match printed {
+            None => CheckOutcome::Missing,
+            Some(p) => match digit_value(p) {
+                Some(d) if d == computed => CheckOutcome::Pass,
+                Some(d)
+                    if self.alternative.is_some_and(|alt| check_digit(alt.spans().iter().map(|&s| slice(s))) == d) =>
+                {
+                    CheckOutcome::PassAlternative
+                }
+                Some(_) => CheckOutcome::Mismatch,
+                // ICAO lets TD3's personal-number check digit be `<` when the number is empty.
+                None if p == FILLER
+                    && self.id == CheckId::OptionalData
+                    && self.covers.spans().iter().all(|&s| slice(s).iter().all(|&c| c == FILLER)) =>
+                {
+                    CheckOutcome::PassFillerForEmpty
+                }
+                None if p == FILLER => CheckOutcome::Missing,
+                None => CheckOutcome::NotADigit,
+            },
+        };
+        (printed, computed, outcome)
+    }
 }
 
 /// Up to four spans a check digit is computed over, in order.
@@ -959,28 +985,7 @@ impl CheckedMrz {
 }
 
 fn evaluate_check(raw: &RawMrz, slot: &CheckSlot) -> CheckResult {
-    let computed = check_digit(slot.covers.spans().iter().map(|&s| raw.slice(s)));
-    let printed = slot.digit.map(|d| raw.byte(d.line, usize::from(d.start)));
-    let outcome = match printed {
-        None => CheckOutcome::Missing,
-        Some(p) => match digit_value(p) {
-            Some(d) if d == computed => CheckOutcome::Pass,
-            Some(d)
-                if slot.alternative.is_some_and(|alt| check_digit(alt.spans().iter().map(|&s| raw.slice(s))) == d) =>
-            {
-                CheckOutcome::PassAlternative
-            }
-            Some(_) => CheckOutcome::Mismatch,
-            None if p == FILLER
-                && slot.id == CheckId::OptionalData
-                && slot.covers.spans().iter().all(|&s| raw.slice(s).iter().all(|&c| c == FILLER)) =>
-            {
-                CheckOutcome::PassFillerForEmpty
-            }
-            None if p == FILLER => CheckOutcome::Missing,
-            None => CheckOutcome::NotADigit,
-        },
-    };
+    let (printed, computed, outcome) = slot.evaluate(|span| raw.slice(span));
     CheckResult { id: slot.id, digit: slot.digit, covers: slot.covers, printed, computed, outcome, field: slot.field }
 }
 
