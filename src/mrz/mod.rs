@@ -916,12 +916,16 @@ impl CheckedMrz {
         String::from_utf8_lossy(trim_trailing_fillers(bytes)).into_owned()
     }
 
+    /// The two document-code characters as printed (`<` where absent).
+    pub fn document_code_pair(&self) -> [u8; 2] {
+        document_code_bytes(self.parsed.field_bytes(FieldId::DocumentCode).0)
+    }
+
     /// What kind of document the code says.
     pub fn document_kind(&self) -> DocumentKind {
-        let (bytes, _) = self.parsed.field_bytes(FieldId::DocumentCode);
         let format = self.format();
         DocumentKind::classify(
-            document_code_bytes(bytes),
+            self.document_code_pair(),
             format == Format::Td3,
             matches!(format, Format::MrvA | Format::MrvB),
         )

@@ -281,7 +281,7 @@ fn summary(c: &CheckedMrz) -> Summary {
     let sex_char = c.parsed().field_bytes(FieldId::Sex).0.first().map(|&b| char::from(b).to_string());
     Summary {
         document_code: Some(c.document_code()),
-        document_kind: Some(c.document_kind().describe(doc_code_pair(c))),
+        document_kind: Some(c.document_kind().describe(c.document_code_pair())),
         issuing_state: country(FieldId::IssuingState),
         issuing_state_name: country_name(FieldId::IssuingState),
         primary_identifier: Some(name.primary_text()),
@@ -297,11 +297,6 @@ fn summary(c: &CheckedMrz) -> Summary {
         optional_data_2: has(FieldId::OptionalData2).then(|| c.optional_data(FieldId::OptionalData2)),
         administrative_code: has(FieldId::AdministrativeCode).then(|| c.optional_data(FieldId::AdministrativeCode)),
     }
-}
-
-fn doc_code_pair(c: &CheckedMrz) -> [u8; 2] {
-    let bytes = c.parsed().field_bytes(FieldId::DocumentCode).0;
-    [bytes.first().copied().unwrap_or(b'<'), bytes.get(1).copied().unwrap_or(b'<')]
 }
 
 fn touches(slot: &FieldSlot, span: Span) -> bool {
@@ -346,7 +341,7 @@ fn describe_date(date: Option<MrzDate>, what: &str) -> (String, String) {
 
 fn describe_field(c: &CheckedMrz, slot: &FieldSlot) -> (String, String) {
     match slot.id {
-        FieldId::DocumentCode => (c.document_code(), c.document_kind().describe(doc_code_pair(c))),
+        FieldId::DocumentCode => (c.document_code(), c.document_kind().describe(c.document_code_pair())),
         FieldId::IssuingState | FieldId::Nationality => {
             let code = c.country_code(slot.id);
             let explanation = match CountryCode::lookup(&code) {
