@@ -8,7 +8,7 @@
 //! format fits and at least half of its check digits agree; anything else is "no MRZ found",
 //! so a page of ordinary text is not reported as a broken MRZ.
 
-use image::GrayImage;
+use image::{GrayImage, imageops};
 use serde::Serialize;
 
 use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
@@ -135,12 +135,20 @@ impl Scanner {
         'bands: for band in &bands {
             let upright = cut_band(gray, band, false);
             let flip_first = left_heaviness(&upright) < 0.0;
+            // The other orientation is the same cut turned half a turn (the sampling grid is
+            // centred), and evening out the lighting commutes with that turn: prepare it once.
+            let prepared_upright = normalise(&upright);
             for flip in [flip_first, !flip_first] {
                 if calls >= self.options.max_ocr_calls {
                     break 'bands;
                 }
-                let cut = if flip { cut_band(gray, band, true) } else { upright.clone() };
-                let prepared = normalise(&cut);
+                let turned;
+                let prepared = if flip {
+                    turned = imageops::rotate180(&prepared_upright);
+                    &turned
+                } else {
+                    &prepared_upright
+                };
                 // The fast model first; the float model as a second opinion on a reading that
                 // looks like an MRZ but fails a check.
                 for model in [Model::Fast, Model::Best] {
@@ -148,7 +156,7 @@ impl Scanner {
                         break 'bands;
                     }
                     calls += 1;
-                    let lines = self.ocr(model)?.read(&prepared)?;
+                    let lines = self.ocr(model)?.read(prepared)?;
                     let reading = self.evaluate(&lines, band, flip);
                     let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
                     if let Some(reading) = reading {
