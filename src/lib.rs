@@ -6,6 +6,8 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod imaging;
+pub mod inspection;
+pub mod manual;
 pub mod mrz;
 #[cfg(feature = "ocr")]
 pub mod ocr;

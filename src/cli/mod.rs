@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ocr")]
 pub mod bench_scan;
+pub mod inspect;
+pub mod manual;
 pub mod mrz;
 #[cfg(feature = "ocr")]
 pub mod scan;
@@ -23,6 +25,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_date)]
     pub reference_date: Option<CalendarDate>,
 
+    /// Folder of examination manuals (default: `manuals/` next to the binary, then the installed data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub manuals: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -40,6 +46,10 @@ pub enum Command {
     /// Accuracy report: scan every image in a `docexam synth` folder and compare with its truth.
     #[cfg(feature = "ocr")]
     BenchScan(bench_scan::BenchScanArgs),
+    /// Examination manuals: validate, list and print them.
+    Manual(manual::ManualArgs),
+    /// Run a first-line inspection of one document in the terminal and print the record as JSON.
+    Inspect(inspect::InspectArgs),
     /// Generate specimen document images of fictional people, with a truth file.
     Synth(synth::SynthArgs),
     /// Open the desk app (the default when no subcommand is given).
@@ -67,6 +77,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Scan(args)) => scan::run(&args, reference_date),
         #[cfg(feature = "ocr")]
         Some(Command::BenchScan(args)) => bench_scan::run(&args, reference_date),
+        Some(Command::Manual(args)) => manual::run(&args, cli.manuals.as_deref()),
+        Some(Command::Inspect(args)) => inspect::run(&args, cli.manuals.as_deref(), reference_date),
         Some(Command::Synth(args)) => synth::run(&args, reference_date),
         Some(Command::Gui) | None => run_gui(reference_date),
     }
