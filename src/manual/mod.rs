@@ -4,8 +4,46 @@
 //! A manual is one file per manual and language. Every language version of a manual carries the same
 //! item ids and the same structure (level, severity, tools, failure codes, automation); only the
 //! text differs. The file format is documented in `manuals/README.md`.
+//!
+//! - `codes`: the code tables (spellings and meanings).
+//! - `load`: one file → `LoadedManual` (with its content hash) or every problem in it, by line.
+//! - `validate`: the rules, for one file and for a translation against its English file.
+//! - `library`: a folder of manuals checked together; lookup by id and language with English
+//!   fallback.
+//! - `discover`: where the manuals folder is.
+//!
+//! ```no_run
+//! use docexam::manual::{ManualLibrary, find_manuals_dir};
+//! let dir = find_manuals_dir(None)?;
+//! let library = ManualLibrary::load_dir(&dir.dir)?;
+//! let chosen = library.select("first-line-quick", "fr")?;
+//! if let Some(fallback) = chosen.fallback {
+//!     eprintln!("{fallback}");
+//! }
+//! println!("{} {}", chosen.manual.manual.version, chosen.manual.content_hash);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod codes;
+pub mod discover;
+pub mod library;
+pub mod load;
+pub mod problem;
+mod validate;
+
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+pub use codes::CodeTable;
+pub use discover::{ManualSearch, ManualsDir, ManualsSource, NoManualsDir};
+pub use library::{
+    BrokenFile, LanguageFallback, LookupError, ManualLibrary, REFERENCE_LANGUAGE, ReadDirError, Selection,
+};
+pub use load::{
+    LoadedManual, MAX_MANUAL_BYTES, ManualFileError, load_file, parse_manual, parse_manual_bytes, sha256_hex,
+};
+pub use problem::{Problem, ProblemKind};
 
 /// The file-format version this build reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -31,6 +69,25 @@ pub struct Manual {
     #[serde(default)]
     pub description: String,
     pub sections: Vec<Section>,
+}
+
+impl Manual {
+    /// Every item with its section, in file order.
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections.iter().flat_map(|section| section.items.iter().map(move |item| (section, item)))
+    }
+
+    /// The item with this id, with its section.
+    pub fn find_item(&self, item_id: &str) -> Option<(&Section, &Item)> {
+        self.items().find(|(_, item)| item.id == item_id)
+    }
+}
+
+/// The manuals folder of this process: `--manuals` (`option`), else `DOCEXAM_MANUALS`, else
+/// `manuals/` next to the binary or up to three folders above it, else the user's and the
+/// system's data folders (see `ManualSearch`).
+pub fn find_manuals_dir(option: Option<&Path>) -> Result<ManualsDir, NoManualsDir> {
+    ManualSearch::from_environment(option).locate(Path::is_dir)
 }
 
 /// A section of a manual (the proposed model's A..S), tagged with its FALSEDOC step where one applies.
