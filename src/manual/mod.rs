@@ -94,7 +94,7 @@ pub fn find_manuals_dir(option: Option<&Path>) -> Result<ManualsDir, NoManualsDi
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// Section letter or short id, e.g. `C`.
+    /// One upper-case letter, unique in the manual, e.g. `C`; its items' ids start with it.
     pub id: String,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
