@@ -115,7 +115,7 @@ pub fn suggest(items: &[ItemRecord]) -> Suggestion {
     let failed = |severity: Severity| -> Vec<&ItemRecord> {
         items.iter().filter(|i| i.answer == Answer::Fail && i.severity == severity).collect()
     };
-    let (s1, s2, s3, s4) = (failed(Severity::S1), failed(Severity::S2), failed(Severity::S3), failed(Severity::S4));
+    let (s3, s4) = (failed(Severity::S3), failed(Severity::S4));
     let serious: Vec<&ItemRecord> = items
         .iter()
         .filter(|i| i.answer == Answer::Fail && matches!(i.severity, Severity::S1 | Severity::S2))
@@ -125,15 +125,14 @@ pub fn suggest(items: &[ItemRecord]) -> Suggestion {
 
     let mut reasons = Vec::new();
     if !fraud.is_empty() {
-        let list = ids(&fraud).join(", ");
+        let list: Vec<String> = fraud.iter().map(|i| format!("{} ({:?})", i.id, i.severity)).collect();
         reasons.push(reason(
             SuggestionRule::SeriousFailure,
             &fraud,
             format!(
-                "critical or major item(s) failed ({list}: {} S1, {} S2) and point to more than admissibility; \
+                "critical or major item(s) failed, pointing to more than admissibility: {}; \
                  the second line examines the document",
-                s1.iter().filter(|i| !admissibility_only(i)).count(),
-                s2.iter().filter(|i| !admissibility_only(i)).count(),
+                list.join(", ")
             ),
         ));
     }
