@@ -1,15 +1,494 @@
-//! `docexam inspect`: a first-line inspection in the terminal.
+//! `docexam inspect`: one inspection of one document in the terminal, printed as a JSON record.
+//!
+//! The manual comes from the manual library, the MRZ from an image (`--image`, scanned as
+//! `docexam scan` does) or from text (`--mrz`, checked as typed: no OCR repair). Automated items
+//! are answered from the MRZ report; the officer answers the rest at the prompts (standard error
+//! and standard input), or an answers file does (`--answers`, no prompts). The record goes to
+//! standard output; its shape is documented in `docexam::inspection`.
+//!
+//! Exit status: 0 a record was printed; 1 the answers file breaks a rule of the inspection (each
+//! violation explained on standard error, no record); 2 usage or read errors.
 
-use std::path::Path;
+use std::fmt::Write as _;
+use std::io::{BufRead, Read as _, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::mrz::dates::CalendarDate;
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use docexam::inspection::{
+    Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, RuleViolation,
+    Setup, Suggestion, Timestamp,
+};
+use docexam::manual::{Level, Manual, ManualLibrary, find_manuals_dir};
+use docexam::mrz::dates::{CalendarDate, DatePolicy};
+use docexam::mrz::report::MrzReport;
+use docexam::mrz::{self, MAX_INPUT_BYTES};
 
 /// Arguments of `docexam inspect`.
 #[derive(Debug, clap::Args)]
-pub struct InspectArgs {}
+#[command(group(clap::ArgGroup::new("document").required(true).args(["image", "mrz"])))]
+pub struct InspectArgs {
+    /// Manual id (see `docexam manual list`).
+    #[arg(long, value_name = "ID")]
+    pub manual: String,
+
+    /// Language of the manual (English when that language is missing).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: String,
+
+    /// Image of the document (PNG, JPEG, TIFF, BMP, WebP); its MRZ is found and read.
+    #[arg(long, value_name = "FILE")]
+    pub image: Option<PathBuf>,
+
+    /// MRZ text as printed: one `--mrz` per line, or the lines in one argument separated by
+    /// newlines. Checked as given (no OCR repair).
+    #[arg(long, value_name = "TEXT")]
+    pub mrz: Vec<String>,
+
+    /// JSON answers, overrides and decision: run without prompts. Shape:
+    /// {"answers": [{"item": "F02", "answer": "pass", "note": "..."}],
+    /// "overrides": [{"item": "C02", "answer": "pass", "reason": "...", "note": "..."}],
+    /// "decision": {"outcome": "refuse", "refusal_reasons": ["A"], "justification": "..."}};
+    /// every key optional; answers are pass, fail, not_applicable or not_checked; outcomes admit,
+    /// refer_second_line, refuse, seize or send_to_laboratory. Without a decision the record is
+    /// printed undecided.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Officer id recorded with the inspection.
+    #[arg(long, value_name = "ID")]
+    pub officer: Option<String>,
+
+    /// Station (crossing point, desk) id recorded with the inspection.
+    #[arg(long, value_name = "ID")]
+    pub station: Option<String>,
+
+    /// Examination level: items of a higher level are hidden (kept in the record, not asked).
+    #[arg(long, value_enum, default_value_t = LevelArg::First)]
+    pub level: LevelArg,
+}
+
+/// `--level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LevelArg {
+    /// First line (the desk).
+    First,
+    /// Second line (the back office).
+    Second,
+}
+
+impl From<LevelArg> for Level {
+    fn from(level: LevelArg) -> Self {
+        match level {
+            LevelArg::First => Level::First,
+            LevelArg::Second => Level::Second,
+        }
+    }
+}
+
+/// The answers file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    #[serde(default)]
+    answers: Vec<ItemAnswer>,
+    #[serde(default)]
+    overrides: Vec<ItemOverride>,
+    #[serde(default)]
+    decision: Option<DecisionRequest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemAnswer {
+    item: String,
+    answer: Answer,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemOverride {
+    item: String,
+    answer: Answer,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// The largest answers file read.
+const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
+
+const EXIT_RULE_BROKEN: u8 = 1;
 
 /// Runs `docexam inspect`.
-pub fn run(_args: &InspectArgs, _manuals_dir: Option<&Path>, _reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`docexam inspect` is being built (issue #5)")
+pub fn run(args: &InspectArgs, manuals_dir: Option<&Path>, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+    let dir = find_manuals_dir(manuals_dir)?;
+    let library = ManualLibrary::load_dir(&dir.dir)?;
+    let selection = library.select(&args.manual, &args.lang)?;
+    if let Some(fallback) = selection.fallback {
+        eprintln!("docexam: {fallback}");
+    }
+    let loaded = selection.manual;
+    // Read the answers before the slow part, so a bad file fails fast.
+    let answers = args.answers.as_deref().map(read_answers).transpose()?;
+
+    let started_at = now()?;
+    let policy = DatePolicy::new(reference_date);
+    let (source, reading) = read_document(args, &policy)?;
+    let setup = Setup {
+        level: args.level.into(),
+        officer: args.officer.clone(),
+        station: args.station.clone(),
+        started_at,
+        source,
+    };
+    let mrz_input = match &reading {
+        Reading::Report(report) => MrzInput::Report(report),
+        Reading::NotFound(reason) => MrzInput::NotFound { reason },
+    };
+    let mut inspection = Inspection::start(&loaded.manual, &loaded.content_hash, setup, mrz_input)?;
+
+    match answers {
+        Some(answers) => {
+            if let Err(violations) = apply_answers(&mut inspection, answers) {
+                for violation in &violations {
+                    eprintln!("docexam: {violation}");
+                }
+                eprintln!("docexam: the answers file breaks {} rule(s) of the inspection; no record", violations.len());
+                return Ok(ExitCode::from(EXIT_RULE_BROKEN));
+            }
+            if inspection.decision().is_none() {
+                eprintln!("suggested: {}", describe_suggestion(&inspection.suggest_outcome()));
+            }
+        }
+        None => {
+            let stdin = std::io::stdin();
+            let mut prompter = Prompter { input: stdin.lock(), output: std::io::stderr() };
+            prompter.interview(&mut inspection, &loaded.manual)?;
+        }
+    }
+    let mut json = serde_json::to_string_pretty(&inspection).context("cannot write the record as JSON")?;
+    json.push('\n');
+    crate::print_stdout(&json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "Now", from the system clock (the core never reads it).
+fn now() -> anyhow::Result<Timestamp> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    i64::try_from(seconds).ok().and_then(Timestamp::from_unix_seconds).context("the system clock is past the year 9999")
+}
+
+fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_ANSWERS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= MAX_ANSWERS_BYTES,
+        "{} is larger than the {MAX_ANSWERS_BYTES} bytes an answers file may have",
+        path.display()
+    );
+    serde_json::from_slice(&bytes).with_context(|| format!("{} is not an answers file", path.display()))
+}
+
+/// What was read of the MRZ (owned, for `MrzInput` to borrow).
+enum Reading {
+    Report(Box<MrzReport>),
+    NotFound(String),
+}
+
+fn read_document(args: &InspectArgs, policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
+    if let Some(path) = &args.image {
+        return read_image(path, policy);
+    }
+    let text = args.mrz.join("\n");
+    anyhow::ensure!(text.len() <= MAX_INPUT_BYTES, "the MRZ text is longer than {MAX_INPUT_BYTES} bytes");
+    let report = MrzReport::from_result(&mrz::check_text(&text, policy), policy);
+    Ok((DocumentSource::Text, Reading::Report(Box::new(report))))
+}
+
+#[cfg(feature = "ocr")]
+fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
+    use docexam::imaging::decode::DecodeLimits;
+    use docexam::scan::{ScanOptions, Scanner};
+
+    let limit = DecodeLimits::default().max_file_bytes;
+    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+    anyhow::ensure!(
+        size <= limit as u64,
+        "{} is {size} bytes, more than the {limit} an image may have",
+        path.display()
+    );
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut scanner = Scanner::new(*policy, ScanOptions::default()).context("cannot start the OCR engine")?;
+    let scan = scanner.scan_bytes(&bytes).with_context(|| format!("cannot scan {}", path.display()))?;
+    let source = DocumentSource::image(path.display().to_string(), &bytes);
+    let reading = match scan.report {
+        Some(mut report) => {
+            // OCR repairs are part of the evidence.
+            report.corrections = scan.correction;
+            Reading::Report(Box::new(report))
+        }
+        None => Reading::NotFound(format!(
+            "nothing in the image reads as an MRZ ({} OCR reading(s) tried); examine the printed zone by eye",
+            scan.ocr_calls
+        )),
+    };
+    Ok((source, reading))
+}
+
+#[cfg(not(feature = "ocr"))]
+fn read_image(_path: &Path, _policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
+    anyhow::bail!("this docexam was built without OCR (cargo feature `ocr`); give the MRZ with --mrz")
+}
+
+/// Applies the answers file; every rule broken is returned, in file order.
+fn apply_answers(inspection: &mut Inspection, file: AnswersFile) -> Result<(), Vec<RuleViolation>> {
+    let mut broken = Vec::new();
+    for a in file.answers {
+        if let Err(v) = inspection.answer(&a.item, a.answer, a.note) {
+            broken.push(v);
+        }
+    }
+    for o in file.overrides {
+        if let Err(v) = inspection.override_answer(&o.item, o.answer, &o.reason, o.note) {
+            broken.push(v);
+        }
+    }
+    if !broken.is_empty() {
+        return Err(broken);
+    }
+    if let Some(request) = file.decision {
+        let at = now().unwrap_or_else(|_| inspection.started_at());
+        inspection.decide(request, at.max(inspection.started_at())).map_err(|v| v.0)?;
+    }
+    Ok(())
+}
+
+fn describe_suggestion(suggestion: &Suggestion) -> String {
+    let mut out = suggestion.to_string();
+    for reason in &suggestion.reasons {
+        let _ = write!(out, "\n  - {}", reason.explanation);
+    }
+    out
+}
+
+/// The terminal conversation: questions on `output`, answers from `input`, one line each.
+struct Prompter<R, W> {
+    input: R,
+    output: W,
+}
+
+impl<R: BufRead, W: Write> Prompter<R, W> {
+    fn say(&mut self, text: &str) -> anyhow::Result<()> {
+        writeln!(self.output, "{text}").context("cannot write to standard error")
+    }
+
+    /// One answer line, trimmed. The end of the input before the decision is an error.
+    fn ask(&mut self, question: &str) -> anyhow::Result<String> {
+        write!(self.output, "{question}").context("cannot write to standard error")?;
+        self.output.flush().context("cannot write to standard error")?;
+        let mut line = String::new();
+        let read = self.input.read_line(&mut line).context("cannot read standard input")?;
+        anyhow::ensure!(read > 0, "standard input ended before the inspection was decided; no record");
+        Ok(line.trim().to_owned())
+    }
+
+    fn ask_answer(&mut self, question: &str) -> anyhow::Result<Answer> {
+        loop {
+            match self.ask(question)?.to_ascii_lowercase().as_str() {
+                "p" | "pass" => return Ok(Answer::Pass),
+                "f" | "fail" => return Ok(Answer::Fail),
+                "n" | "n/a" | "na" => return Ok(Answer::NotApplicable),
+                "s" | "skip" => return Ok(Answer::NotChecked),
+                _ => self.say("  type p (pass), f (fail), n (not applicable) or s (skip: not checked)")?,
+            }
+        }
+    }
+
+    fn ask_note(&mut self) -> anyhow::Result<Option<String>> {
+        let note = self.ask("  note (Enter for none): ")?;
+        Ok((!note.is_empty()).then_some(note))
+    }
+
+    fn interview(&mut self, inspection: &mut Inspection, manual: &Manual) -> anyhow::Result<()> {
+        self.header(inspection, manual)?;
+        self.machine_answers(inspection)?;
+        self.ask_items(inspection, manual)?;
+        self.overrides(inspection)?;
+        self.decision(inspection)
+    }
+
+    fn header(&mut self, inspection: &Inspection, manual: &Manual) -> anyhow::Result<()> {
+        let level = match inspection.level() {
+            Level::First => "first",
+            Level::Second => "second",
+            Level::Third => "third",
+        };
+        self.say(&format!(
+            "{} ({} {}, {}): {level}-line inspection",
+            manual.title, manual.id, manual.version, manual.language
+        ))?;
+        let mrz = match inspection.mrz() {
+            MrzEvidence::Read { report } => {
+                format!("MRZ: {}", report.get("verdict_reason").and_then(|v| v.as_str()).unwrap_or("read"))
+            }
+            MrzEvidence::NotFound { reason } => format!("MRZ: {reason}"),
+            MrzEvidence::NotRead { reason } => format!("MRZ not read: {reason}"),
+        };
+        self.say(&mrz)
+    }
+
+    fn machine_answers(&mut self, inspection: &Inspection) -> anyhow::Result<()> {
+        let lines: Vec<String> = inspection
+            .visible_items()
+            .filter_map(|item| {
+                let machine = item.machine.as_ref()?;
+                Some(format!("  {:<5} {:<12} {}", item.id, machine.answer.to_string(), machine.reason))
+            })
+            .collect();
+        if !lines.is_empty() {
+            self.say("\nMachine checks:")?;
+            for line in lines {
+                self.say(&line)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn ask_items(&mut self, inspection: &mut Inspection, manual: &Manual) -> anyhow::Result<()> {
+        let open: Vec<String> = inspection.unanswered().map(|i| i.id.clone()).collect();
+        if !open.is_empty() {
+            self.say("\nAnswer each check: p pass, f fail, n not applicable, s skip.")?;
+        }
+        for (n, id) in open.iter().enumerate() {
+            let Some((section, item)) = manual.find_item(id) else { continue };
+            self.say(&format!(
+                "\n[{}/{}] {} ({}, {}) {}",
+                n + 1,
+                open.len(),
+                id,
+                severity(item.severity),
+                section.title,
+                item.prompt
+            ))?;
+            self.say(&format!("  look at: {}", item.look_at))?;
+            let answer = self.ask_answer("  answer [p/f/n/s]: ")?;
+            let note = if answer == Answer::NotChecked { None } else { self.ask_note()? };
+            if let Err(violation) = inspection.answer(id, answer, note) {
+                self.say(&format!("  {violation}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn overrides(&mut self, inspection: &mut Inspection) -> anyhow::Result<()> {
+        if inspection.visible_items().all(|i| i.machine.is_none()) {
+            return Ok(());
+        }
+        loop {
+            let id = self.ask("\nOverride a machine answer? Item id, or Enter to go on: ")?;
+            if id.is_empty() {
+                return Ok(());
+            }
+            let id = id.to_ascii_uppercase();
+            let answer = self.ask_answer(&format!("  {id}: the officer's answer [p/f/n/s]: "))?;
+            let reason = self.ask("  reason (required): ")?;
+            match inspection.override_answer(&id, answer, &reason, None) {
+                Ok(()) => self.say(&format!("  {id}: {answer} (override recorded)"))?,
+                Err(violation) => self.say(&format!("  {violation}"))?,
+            }
+        }
+    }
+
+    fn decision(&mut self, inspection: &mut Inspection) -> anyhow::Result<()> {
+        self.say(&format!("\nSuggested: {}", describe_suggestion(&inspection.suggest_outcome())))?;
+        self.say("The officer decides: 1 admit, 2 refer to second line, 3 refuse, 4 seize, 5 send to the laboratory.")?;
+        loop {
+            let outcome = loop {
+                let choice = self.ask("outcome [1-5]: ")?;
+                let picked = match choice.to_ascii_lowercase().as_str() {
+                    "1" | "admit" => Some(Outcome::Admit),
+                    "2" | "refer" | "refer_second_line" => Some(Outcome::ReferSecondLine),
+                    "3" | "refuse" => Some(Outcome::Refuse),
+                    "4" | "seize" => Some(Outcome::Seize),
+                    "5" | "lab" | "send_to_laboratory" => Some(Outcome::SendToLaboratory),
+                    _ => None,
+                };
+                match picked {
+                    Some(outcome) => break outcome,
+                    None => self.say("  type a number from 1 to 5")?,
+                }
+            };
+            let refusal_reasons = if outcome.takes_refusal_reasons() { self.ask_reasons(outcome)? } else { Vec::new() };
+            let justification = self.ask("justification (Enter for none): ")?;
+            let request = DecisionRequest {
+                outcome,
+                refusal_reasons,
+                justification: (!justification.is_empty()).then_some(justification),
+            };
+            let at = now()?.max(inspection.started_at());
+            match inspection.decide(request, at) {
+                Ok(decision) => {
+                    let line = format!("decided: {}", decision.outcome);
+                    return self.say(&line);
+                }
+                Err(violations) => {
+                    for violation in &violations.0 {
+                        self.say(&format!("  {violation}"))?;
+                    }
+                    self.say("  decide again")?;
+                }
+            }
+        }
+    }
+
+    fn ask_reasons(&mut self, outcome: Outcome) -> anyhow::Result<Vec<RefusalReason>> {
+        for reason in RefusalReason::ALL {
+            self.say(&format!("  {} {}", reason.letter(), reason.describe()))?;
+        }
+        let required = outcome == Outcome::Refuse;
+        loop {
+            let question = if required {
+                "refusal reason code(s), e.g. A or A,C: "
+            } else {
+                "refusal reason code(s), Enter for none: "
+            };
+            let text = self.ask(question)?;
+            let letters: Vec<&str> = text.split([',', ' ']).filter(|s| !s.is_empty()).collect();
+            let parsed: Option<Vec<RefusalReason>> = letters
+                .iter()
+                .map(|l| {
+                    let mut chars = l.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => RefusalReason::from_letter(c),
+                        _ => None,
+                    }
+                })
+                .collect();
+            match parsed {
+                Some(reasons) if !(required && reasons.is_empty()) => return Ok(reasons),
+                _ => self.say("  give letters from A to I")?,
+            }
+        }
+    }
+}
+
+fn severity(severity: docexam::manual::Severity) -> &'static str {
+    match severity {
+        docexam::manual::Severity::S1 => "S1 critical",
+        docexam::manual::Severity::S2 => "S2 major",
+        docexam::manual::Severity::S3 => "S3 minor",
+        docexam::manual::Severity::S4 => "S4 indicator",
+    }
 }
