@@ -37,7 +37,7 @@ impl Default for ScanOptions {
     fn default() -> Self {
         Self {
             max_bands: 3,
-            max_ocr_calls: 6,
+            max_ocr_calls: 8,
             limits: DecodeLimits::default(),
             correction: CorrectionOptions::default(),
         }

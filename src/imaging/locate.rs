@@ -35,6 +35,15 @@ impl Band {
         self.length / self.thickness.max(1.0)
     }
 
+    /// Whether `other` is about the same region (a candidate already tried).
+    fn covers_about_the_same(&self, other: &Band) -> bool {
+        let pitch = (self.thickness / self.likely_lines().max(1) as f32).max(1.0);
+        let (dx, dy) = (other.centre.0 - self.centre.0, other.centre.1 - self.centre.1);
+        dx.hypot(dy) < pitch
+            && (other.length - self.length).abs() < pitch
+            && (other.thickness - self.thickness).abs() < pitch
+    }
+
     /// Number of MRZ lines: known from grouping, else from the shape (TD1 bands are squat, 3 lines
     /// of 30; two-line bands are long; a single line is very long).
     pub fn likely_lines(&self) -> usize {
@@ -71,14 +80,85 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
         })
         .collect();
     let longest = gray.width().max(gray.height()) as f32;
-    let lines: Vec<Band> = join_fragments(&found)
-        .into_iter()
+    let joined = join_fragments(&found);
+    let lines: Vec<Band> = joined
+        .iter()
         .filter(|b| b.aspect() >= 3.5 && b.aspect() <= 60.0 && b.length >= 0.12 * longest)
+        .cloned()
         .collect();
     let mut bands = group_lines(&lines);
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
     bands.truncate(max);
-    bands
+    // A band may be a piece of the MRZ: a line whose neighbours broke into fragments that
+    // grouping could not pair (part of two lines merged, the rest apart). The block of text
+    // around it follows it as a candidate; a lone line is replaced by its block, which holds it.
+    let mut candidates: Vec<Band> = Vec::with_capacity(bands.len() * 2);
+    for band in bands {
+        let block = surrounding_block(&band, &joined);
+        let lone_line = band.likely_lines() == 1;
+        if !(lone_line && block.is_some()) {
+            candidates.push(band);
+        }
+        if let Some(block) = block
+            && !candidates.iter().any(|c| c.covers_about_the_same(&block))
+        {
+            candidates.push(block);
+        }
+    }
+    candidates
+}
+
+/// The text block around `band`: every line parallel to it, overlapping its length, and within
+/// three line pitches across, as one band; `None` when that adds nothing to `band`.
+fn surrounding_block(band: &Band, lines: &[Band]) -> Option<Band> {
+    let (c, s) = (band.angle.cos(), band.angle.sin());
+    // A lone MRZ line is the thinnest thing found along it: its thickness is the line pitch.
+    let own_pitch = band.thickness / band.likely_lines().max(1) as f32;
+    let frame = |m: &Band| {
+        let (dx, dy) = (m.centre.0 - band.centre.0, m.centre.1 - band.centre.1);
+        (dx * c + dy * s, -dx * s + dy * c)
+    };
+    let parallel = |m: &Band| {
+        let angle = (m.angle - band.angle).rem_euclid(std::f32::consts::PI);
+        angle.min(std::f32::consts::PI - angle) < 0.06
+    };
+    let reach = band.length * 0.6;
+    let members: Vec<&Band> = lines
+        .iter()
+        .filter(|m| {
+            let (u, v) = frame(m);
+            parallel(m)
+                && (u.abs() - m.length / 2.0) < reach
+                && v.abs() - m.thickness / 2.0 < band.thickness / 2.0 + 3.0 * own_pitch
+        })
+        .collect();
+    let pitch = members.iter().filter(|m| m.aspect() > 12.0).map(|m| m.thickness).fold(own_pitch, f32::min).max(1.0);
+    let (mut min_u, mut max_u) = (-band.length / 2.0, band.length / 2.0);
+    let (mut min_v, mut max_v) = (-band.thickness / 2.0, band.thickness / 2.0);
+    for m in &members {
+        let (u, v) = frame(m);
+        min_u = min_u.min(u - m.length / 2.0);
+        max_u = max_u.max(u + m.length / 2.0);
+        min_v = min_v.min(v - m.thickness / 2.0);
+        max_v = max_v.max(v + m.thickness / 2.0);
+    }
+    // A member may be a large blob (a photo, a text column): the block stays within reach.
+    let (reach_u, reach_v) = (band.length / 2.0 + reach, band.thickness / 2.0 + 3.0 * own_pitch);
+    let (min_u, max_u) = (min_u.max(-reach_u), max_u.min(reach_u));
+    let (min_v, max_v) = (min_v.max(-reach_v), max_v.min(reach_v));
+    let (length, thickness) = (max_u - min_u, max_v - min_v);
+    if length < band.length * 1.1 && thickness < band.thickness + 0.5 * pitch {
+        return None;
+    }
+    let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
+    Some(Band {
+        centre: (band.centre.0 + mid_u * c - mid_v * s, band.centre.1 + mid_u * s + mid_v * c),
+        angle: band.angle,
+        length,
+        thickness,
+        score: band.score,
+        lines: ((thickness / pitch).round() as usize).clamp(1, 6),
+    })
 }
 
 /// Whether two fragments lie on one text line: about as thick, `b`'s centre on `a`'s centre line,
@@ -351,6 +431,33 @@ mod tests {
         v.extend(vec![200u8; 100]);
         let t = otsu(&v);
         assert!((20..200).contains(&t));
+    }
+
+    fn line(x: f32, y: f32, length: f32, thickness: f32) -> Band {
+        Band { centre: (x, y), angle: 0.0, length, thickness, score: length, lines: 0 }
+    }
+
+    #[test]
+    fn a_lone_line_grows_into_the_block_of_its_broken_neighbours() {
+        // TD1-like: the name line whole; above it, the left of line 1 alone and the right of
+        // lines 1 and 2 merged into one thick fragment. Far away, an unrelated text line.
+        let names = line(500.0, 300.0, 800.0, 30.0);
+        let left_of_first = line(220.0, 220.0, 240.0, 30.0);
+        let right_two = line(650.0, 240.0, 500.0, 70.0);
+        let far = line(500.0, 40.0, 800.0, 30.0);
+        let block = surrounding_block(&names, &[names.clone(), left_of_first, right_two, far]).unwrap();
+        assert!((block.length - 800.0).abs() < 1.0, "{block:?}");
+        // From the top of line 1 (205) to the bottom of the name line (315).
+        assert!((block.thickness - 110.0).abs() < 1.0, "{block:?}");
+        assert!((block.centre.1 - 260.0).abs() < 1.0, "{block:?}");
+        assert_eq!(block.lines, 4, "110 px at a 30 px pitch");
+    }
+
+    #[test]
+    fn a_line_with_no_neighbours_has_no_block() {
+        let alone = line(500.0, 300.0, 800.0, 30.0);
+        let far = line(500.0, 40.0, 800.0, 30.0);
+        assert!(surrounding_block(&alone, &[alone.clone(), far]).is_none());
     }
 
     #[test]
