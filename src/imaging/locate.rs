@@ -445,7 +445,7 @@ mod tests {
         let left_of_first = line(220.0, 220.0, 240.0, 30.0);
         let right_two = line(650.0, 240.0, 500.0, 70.0);
         let far = line(500.0, 40.0, 800.0, 30.0);
-        let block = surrounding_block(&names, &[names.clone(), left_of_first, right_two, far]).unwrap();
+        let block = surrounding_block(&names, &[names, left_of_first, right_two, far]).unwrap();
         assert!((block.length - 800.0).abs() < 1.0, "{block:?}");
         // From the top of line 1 (205) to the bottom of the name line (315).
         assert!((block.thickness - 110.0).abs() < 1.0, "{block:?}");
@@ -457,7 +457,7 @@ mod tests {
     fn a_line_with_no_neighbours_has_no_block() {
         let alone = line(500.0, 300.0, 800.0, 30.0);
         let far = line(500.0, 40.0, 800.0, 30.0);
-        assert!(surrounding_block(&alone, &[alone.clone(), far]).is_none());
+        assert!(surrounding_block(&alone, &[alone, far]).is_none());
     }
 
     #[test]
