@@ -5,6 +5,8 @@
 //! reports each substitution and why.
 //!
 //! Rules, in order:
+//! 0. **Document code.** A first letter that begins no ICAO document code (`A C I P V`) is replaced
+//!    by OCR's first alternative that does, since that letter also chooses the format.
 //! 1. **Character class.** A letter where only digits may stand (a date, a check digit) or a digit
 //!    in a code or name is replaced by the best candidate of the right class (an OCR alternative,
 //!    else a look-alike: `O`→`0`, `I`→`1`, `S`→`5`, `B`→`8`, ...). This never depends on a check
@@ -29,6 +31,9 @@ use super::charset::{FILLER, char_value};
 use super::fields::{CheckId, FieldId};
 use super::layout::{CharClass, Format, Span, layout};
 use super::{CheckSlot, RawMrz};
+
+/// The letters an ICAO 9303 document code begins with.
+const ICAO_DOCUMENT_LETTERS: [u8; 5] = [b'A', b'C', b'I', b'P', b'V'];
 
 /// One OCR alternative at a position.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,6 +71,9 @@ pub enum SubstitutionReason {
         /// What the position allows.
         expected: CharClass,
     },
+    /// The document code's first letter was none of ICAO's (`A C I P V`) and OCR offered one as an
+    /// alternative; the letter also decides the format (a visa `V` read as `N` is not a passport).
+    DocumentCode,
     /// A low-confidence character was replaced by an OCR alternative so the check digit passes.
     CheckDigit {
         /// The check that decided.
@@ -239,6 +247,9 @@ struct Variable {
 pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -> Correction {
     let mut reading: Vec<Vec<u8>> =
         lines.iter().map(|line| line.iter().map(|pos| pos.first().map_or(b'?', |c| ascii(c.ch))).collect()).collect();
+    let confidence_at = |l: usize, p: usize| {
+        lines.get(l).and_then(|line| line.get(p)).and_then(|pos| pos.first()).map_or(0.0, |c| c.confidence)
+    };
     let as_strings = |r: &[Vec<u8>]| r.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>();
     let not_an_mrz = |r: &[Vec<u8>]| Correction {
         lines: as_strings(r),
@@ -247,15 +258,35 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         alternatives: Vec::new(),
         blind_spots: Vec::new(),
     };
+    let mut substitutions = Vec::new();
+    // Rule 0: the document code's letter, before it picks the format.
+    if let Some(first) = reading.first_mut().and_then(|line| line.first_mut())
+        && !ICAO_DOCUMENT_LETTERS.contains(first)
+        && let Some(to) = lines
+            .first()
+            .and_then(|line| line.first())
+            .and_then(|pos| pos.iter().map(|c| ascii(c.ch)).find(|c| ICAO_DOCUMENT_LETTERS.contains(c)))
+    {
+        substitutions.push(Substitution {
+            at: Span::new(0, 0, 1),
+            from: char::from(*first),
+            to: char::from(to),
+            confidence: confidence_at(0, 0),
+            field: Some(FieldId::DocumentCode),
+            reason: SubstitutionReason::DocumentCode,
+            explanation: format!(
+                "{:?} begins no ICAO document code (A, C, I, P, V); OCR's alternative {:?} does",
+                char::from(*first),
+                char::from(to)
+            ),
+        });
+        *first = to;
+    }
     let Ok(raw) = RawMrz::from_text(&as_strings(&reading).join("\n")) else { return not_an_mrz(&reading) };
     let Ok(format) = raw.detect_format() else { return not_an_mrz(&reading) };
     let classes = position_classes(format);
-    let confidence_at = |l: usize, p: usize| {
-        lines.get(l).and_then(|line| line.get(p)).and_then(|pos| pos.first()).map_or(0.0, |c| c.confidence)
-    };
 
     // Rule 1: character classes.
-    let mut substitutions = Vec::new();
     for (l, line) in reading.iter_mut().enumerate() {
         for (p, ch) in line.iter_mut().enumerate() {
             let Some(&(class, field, check)) = classes.get(l).and_then(|c| c.get(p)) else { continue };
@@ -611,6 +642,34 @@ mod tests {
         let c = correct(&candidates_from_text(TD3, 0.99), &CorrectionOptions::default());
         assert_eq!(c.outcome, CorrectionOutcome::Unchanged);
         assert!(c.substitutions.is_empty());
+    }
+
+    #[test]
+    fn a_visa_whose_v_was_read_as_n_is_read_as_a_visa_when_ocr_offers_v() {
+        // ICAO 9303 Part 7 MRV-A specimen.
+        let visa = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
+        let mut cands = candidates_from_text(visa, 0.99);
+        set(&mut cands, 0, 0, &[('N', 0.60), ('V', 0.30)]);
+        let c = correct(&cands, &CorrectionOptions::default());
+        assert_eq!(c.lines[0].chars().next(), Some('V'), "{c:?}");
+        assert_eq!(c.substitutions.len(), 1);
+        assert_eq!(c.substitutions[0].reason, SubstitutionReason::DocumentCode);
+        let checked = crate::mrz::check_text(
+            &c.lines.join("\n"),
+            &crate::mrz::dates::DatePolicy::new(crate::mrz::dates::CalendarDate::new(2026, 1, 1).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(checked.format(), crate::mrz::layout::Format::MrvA);
+    }
+
+    #[test]
+    fn an_unknown_document_letter_without_an_icao_alternative_is_left_alone() {
+        let visa = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
+        let mut cands = candidates_from_text(visa, 0.99);
+        set(&mut cands, 0, 0, &[('N', 0.60), ('M', 0.30)]);
+        let c = correct(&cands, &CorrectionOptions::default());
+        assert_eq!(c.lines[0].chars().next(), Some('N'));
+        assert!(c.substitutions.iter().all(|s| s.reason != SubstitutionReason::DocumentCode));
     }
 
     #[test]
