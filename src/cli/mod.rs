@@ -25,7 +25,8 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_date)]
     pub reference_date: Option<CalendarDate>,
 
-    /// Folder of examination manuals (default: `manuals/` next to the binary, then the installed data folder).
+    /// Folder of examination manuals (default: $DOCEXAM_MANUALS, then `manuals/` next to the binary or up to 3 folders
+    /// above it, then $XDG_DATA_HOME/docexam/manuals and /usr/share/docexam/manuals).
     #[arg(long, global = true, value_name = "DIR")]
     pub manuals: Option<std::path::PathBuf>,
 
