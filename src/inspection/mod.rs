@@ -63,8 +63,8 @@ pub mod time;
 
 use std::fmt;
 
+use crate::digest::sha256_hex;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 pub use automation::MachineResult;
 pub use outcome::{Decision, DecisionRequest, Outcome, RefusalReason};
@@ -147,11 +147,6 @@ impl DocumentSource {
     pub fn image(path: impl Into<String>, bytes: &[u8]) -> Self {
         DocumentSource::Image { path: path.into(), sha256: sha256_hex(bytes) }
     }
-}
-
-/// Lower-case hex SHA-256.
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What was read of the MRZ, as given to [`Inspection::start`].

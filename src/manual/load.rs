@@ -6,12 +6,11 @@
 //! (serde stops at the first error) and can name the item each problem belongs to.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use crate::digest::sha256_hex;
 use serde::Deserialize;
-use sha2::{Digest as _, Sha256};
 use toml::{Spanned, Value};
 
 use super::problem::{Problem, ProblemKind};
@@ -194,16 +193,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ProblemKind> {
     Ok(bytes)
 }
 
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
 fn toml_problem(err: &toml::de::Error, index: &LineIndex, path: &Path) -> Problem {
     let line = err.span().map(|span| index.line(span.start));
     Problem::new(path, line, ProblemKind::Toml { message: err.message().trim().to_owned() })
@@ -374,11 +363,6 @@ mod tests {
         assert_eq!(index.line(7), 3);
         assert_eq!(index.line(8), 4);
         assert_eq!(index.line(1000), 4, "past the end: the last line");
-    }
-
-    #[test]
-    fn sha256_is_lower_case_hex() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

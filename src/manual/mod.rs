@@ -40,9 +40,7 @@ pub use discover::{ManualSearch, ManualsDir, ManualsSource, NoManualsDir};
 pub use library::{
     BrokenFile, LanguageFallback, LookupError, ManualLibrary, REFERENCE_LANGUAGE, ReadDirError, Selection,
 };
-pub use load::{
-    LoadedManual, MAX_MANUAL_BYTES, ManualFileError, load_file, parse_manual, parse_manual_bytes, sha256_hex,
-};
+pub use load::{LoadedManual, MAX_MANUAL_BYTES, ManualFileError, load_file, parse_manual, parse_manual_bytes};
 pub use problem::{Problem, ProblemKind};
 
 /// The file-format version this build reads.
