@@ -221,17 +221,9 @@ fn read_document(args: &InspectArgs, policy: &DatePolicy) -> anyhow::Result<(Doc
 
 #[cfg(feature = "ocr")]
 fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
-    use docexam::imaging::decode::DecodeLimits;
     use docexam::scan::{ScanOptions, Scanner};
 
-    let limit = DecodeLimits::default().max_file_bytes;
-    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
-    anyhow::ensure!(
-        size <= limit as u64,
-        "{} is {size} bytes, more than the {limit} an image may have",
-        path.display()
-    );
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = super::scan::read_image_file(path).map_err(anyhow::Error::msg)?;
     let mut scanner = Scanner::new(*policy, ScanOptions::default()).context("cannot start the OCR engine")?;
     let scan = scanner.scan_bytes(&bytes).with_context(|| format!("cannot scan {}", path.display()))?;
     let source = DocumentSource::image(path.display().to_string(), &bytes);

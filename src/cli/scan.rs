@@ -154,13 +154,18 @@ pub fn scan_files(
 }
 
 fn scan_one(scanner: &mut Scanner, path: &Path) -> Result<ScanResult, String> {
+    let bytes = read_image_file(path)?;
+    scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
+}
+
+/// Reads an image file, refusing one larger than the decoder accepts before reading it.
+pub fn read_image_file(path: &Path) -> Result<Vec<u8>, String> {
     let limit = DecodeLimits::default().max_file_bytes;
     let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
     if size > limit as u64 {
         return Err(format!("{} is {size} bytes, more than the {limit} an image may have", path.display()));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// Default worker count: the cores available.
