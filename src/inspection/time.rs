@@ -81,7 +81,7 @@ impl Timestamp {
             }
             _ => return None,
         };
-        let local = days_from_civil(date) * 86_400 + hour * 3600 + minute * 60 + second.min(59);
+        let local = date.days_since_unix_epoch() * 86_400 + hour * 3600 + minute * 60 + second.min(59);
         Self::from_unix_seconds(local - offset * 60)
     }
 }
@@ -90,19 +90,6 @@ impl Timestamp {
 fn digits(bytes: &[u8], at: usize, len: usize) -> Option<i64> {
     let slice = bytes.get(at..at + len)?;
     slice.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of the calendar conversion in
-/// `mrz::dates`).
-fn days_from_civil(date: CalendarDate) -> i64 {
-    let month = i64::from(date.month);
-    let year = i64::from(date.year) - i64::from(month <= 2);
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(date.day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Display for Timestamp {

@@ -39,6 +39,19 @@ impl CalendarDate {
     pub fn from_unix_seconds(seconds: i64) -> Self {
         civil_from_days(seconds.div_euclid(86_400))
     }
+
+    /// Days since 1970-01-01 (proleptic Gregorian; negative before): the inverse of
+    /// `civil_from_days`, after Howard Hinnant's `days_from_civil`.
+    pub fn days_since_unix_epoch(self) -> i64 {
+        let month = i64::from(self.month);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
 }
 
 impl fmt::Display for CalendarDate {
@@ -252,6 +265,14 @@ mod tests {
         assert_eq!(CalendarDate::from_unix_seconds(951_782_400).to_string(), "2000-02-29");
         assert_eq!(CalendarDate::from_unix_seconds(-86_400).to_string(), "1969-12-31");
         assert_eq!(CalendarDate::from_unix_seconds(1_795_392_000).to_string(), "2026-11-23");
+    }
+
+    #[test]
+    fn days_since_the_epoch_invert_the_date_of_a_timestamp() {
+        for days in [-719_468 - 365, -1, 0, 1, 11_016, 20_415, 2_932_896] {
+            let date = CalendarDate::from_unix_seconds(days * 86_400);
+            assert_eq!(date.days_since_unix_epoch(), days, "{date}");
+        }
     }
 
     #[test]
