@@ -35,6 +35,25 @@ impl Band {
         self.length / self.thickness.max(1.0)
     }
 
+    /// `point` in this band's frame: (along its length, across it) from its centre.
+    fn local_coords(&self, point: (f32, f32)) -> (f32, f32) {
+        let (c, s) = (self.angle.cos(), self.angle.sin());
+        let (dx, dy) = (point.0 - self.centre.0, point.1 - self.centre.1);
+        (dx * c + dy * s, -dx * s + dy * c)
+    }
+
+    /// The image point at (`u` along, `v` across) in this band's frame.
+    fn image_point(&self, (u, v): (f32, f32)) -> (f32, f32) {
+        let (c, s) = (self.angle.cos(), self.angle.sin());
+        (self.centre.0 + u * c - v * s, self.centre.1 + u * s + v * c)
+    }
+
+    /// Whether `other` runs the same way (text lines of one page are parallel).
+    fn parallel_to(&self, other: &Band) -> bool {
+        let angle = (self.angle - other.angle).rem_euclid(std::f32::consts::PI);
+        angle.min(std::f32::consts::PI - angle) < 0.06
+    }
+
     /// Whether `other` is about the same region (a candidate already tried).
     fn covers_about_the_same(&self, other: &Band) -> bool {
         let pitch = (self.thickness / self.likely_lines().max(1) as f32).max(1.0);
@@ -84,7 +103,7 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     let lines: Vec<Band> = joined
         .iter()
         .filter(|b| b.aspect() >= 3.5 && b.aspect() <= 60.0 && b.length >= 0.12 * longest)
-        .cloned()
+        .copied()
         .collect();
     let mut bands = group_lines(&lines);
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -111,32 +130,23 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
 /// The text block around `band`: every line parallel to it, overlapping its length, and within
 /// three line pitches across, as one band; `None` when that adds nothing to `band`.
 fn surrounding_block(band: &Band, lines: &[Band]) -> Option<Band> {
-    let (c, s) = (band.angle.cos(), band.angle.sin());
-    // A lone MRZ line is the thinnest thing found along it: its thickness is the line pitch.
     let own_pitch = band.thickness / band.likely_lines().max(1) as f32;
-    let frame = |m: &Band| {
-        let (dx, dy) = (m.centre.0 - band.centre.0, m.centre.1 - band.centre.1);
-        (dx * c + dy * s, -dx * s + dy * c)
-    };
-    let parallel = |m: &Band| {
-        let angle = (m.angle - band.angle).rem_euclid(std::f32::consts::PI);
-        angle.min(std::f32::consts::PI - angle) < 0.06
-    };
     let reach = band.length * 0.6;
     let members: Vec<&Band> = lines
         .iter()
         .filter(|m| {
-            let (u, v) = frame(m);
-            parallel(m)
+            let (u, v) = band.local_coords(m.centre);
+            band.parallel_to(m)
                 && (u.abs() - m.length / 2.0) < reach
                 && v.abs() - m.thickness / 2.0 < band.thickness / 2.0 + 3.0 * own_pitch
         })
         .collect();
+    // A lone MRZ line is the thinnest thing found along it: its thickness is the line pitch.
     let pitch = members.iter().filter(|m| m.aspect() > 12.0).map(|m| m.thickness).fold(own_pitch, f32::min).max(1.0);
     let (mut min_u, mut max_u) = (-band.length / 2.0, band.length / 2.0);
     let (mut min_v, mut max_v) = (-band.thickness / 2.0, band.thickness / 2.0);
     for m in &members {
-        let (u, v) = frame(m);
+        let (u, v) = band.local_coords(m.centre);
         min_u = min_u.min(u - m.length / 2.0);
         max_u = max_u.max(u + m.length / 2.0);
         min_v = min_v.min(v - m.thickness / 2.0);
@@ -150,9 +160,8 @@ fn surrounding_block(band: &Band, lines: &[Band]) -> Option<Band> {
     if length < band.length * 1.1 && thickness < band.thickness + 0.5 * pitch {
         return None;
     }
-    let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
     Some(Band {
-        centre: (band.centre.0 + mid_u * c - mid_v * s, band.centre.1 + mid_u * s + mid_v * c),
+        centre: band.image_point(((min_u + max_u) / 2.0, (min_v + max_v) / 2.0)),
         angle: band.angle,
         length,
         thickness,
@@ -167,12 +176,9 @@ fn same_line(a: &Band, b: &Band) -> bool {
     let thick = a.thickness.max(b.thickness);
     let ratio = a.thickness / b.thickness.max(1.0);
     let (long, short) = if a.length >= b.length { (a, b) } else { (b, a) };
-    let (c, s) = (long.angle.cos(), long.angle.sin());
-    let (dx, dy) = (short.centre.0 - long.centre.0, short.centre.1 - long.centre.1);
-    let along = (dx * c + dy * s).abs();
-    let across = (-dx * s + dy * c).abs();
-    let gap = along - (long.length + short.length) / 2.0;
-    (0.6..=1.6).contains(&ratio) && across < 0.45 * thick && gap < 2.0 * thick
+    let (along, across) = long.local_coords(short.centre);
+    let gap = along.abs() - (long.length + short.length) / 2.0;
+    (0.6..=1.6).contains(&ratio) && across.abs() < 0.45 * thick && gap < 2.0 * thick
 }
 
 /// Joins fragments of the same line (union-find), described along the longest fragment's axis.
@@ -226,20 +232,17 @@ fn merge_groups(
         let summed: usize = members.iter().map(|m| m.likely_lines()).sum();
         let Some(lines) = line_count(members, summed) else { continue };
         let axis = members.iter().max_by(|a, b| a.length.total_cmp(&b.length)).unwrap_or(first);
-        let (c, s) = (axis.angle.cos(), axis.angle.sin());
         let (mut min_u, mut max_u, mut min_v, mut max_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
         for m in members {
-            let (dx, dy) = (m.centre.0 - axis.centre.0, m.centre.1 - axis.centre.1);
-            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
+            let (u, v) = axis.local_coords(m.centre);
             min_u = min_u.min(u - m.length / 2.0);
             max_u = max_u.max(u + m.length / 2.0);
             min_v = min_v.min(v - m.thickness / 2.0);
             max_v = max_v.max(v + m.thickness / 2.0);
         }
-        let (mid_u, mid_v) = ((min_u + max_u) / 2.0, (min_v + max_v) / 2.0);
         let fill = members.iter().map(|m| m.score / m.length.max(1.0)).sum::<f32>() / members.len() as f32;
         out.push(Band {
-            centre: (axis.centre.0 + mid_u * c - mid_v * s, axis.centre.1 + mid_u * s + mid_v * c),
+            centre: axis.image_point(((min_u + max_u) / 2.0, (min_v + max_v) / 2.0)),
             angle: axis.angle,
             length: max_u - min_u,
             thickness: max_v - min_v,
@@ -254,15 +257,13 @@ fn merge_groups(
 /// Whether two bands are neighbouring lines of one MRZ: parallel, about as long, side by side
 /// along their length, and one to three thicknesses apart.
 fn same_block(a: &Band, b: &Band) -> bool {
-    let angle = (a.angle - b.angle).rem_euclid(std::f32::consts::PI);
-    let parallel = angle.min(std::f32::consts::PI - angle) < 0.06;
     let ratio = a.length / b.length.max(1.0);
-    let (c, s) = (a.angle.cos(), a.angle.sin());
-    let (dx, dy) = (b.centre.0 - a.centre.0, b.centre.1 - a.centre.1);
-    let along = (dx * c + dy * s).abs();
-    let across = (-dx * s + dy * c).abs();
+    let (along, across) = a.local_coords(b.centre);
     let pitch = a.thickness.max(b.thickness) / a.likely_lines().max(b.likely_lines()).max(1) as f32;
-    parallel && (0.75..=1.33).contains(&ratio) && along < 0.15 * a.length.max(b.length) && across < 4.0 * pitch
+    a.parallel_to(b)
+        && (0.75..=1.33).contains(&ratio)
+        && along.abs() < 0.15 * a.length.max(b.length)
+        && across.abs() < 4.0 * pitch
 }
 
 /// Groups neighbouring lines into blocks and scores each block as an MRZ candidate.
