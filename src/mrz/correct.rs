@@ -632,6 +632,8 @@ mod tests {
     use crate::mrz::charset::check_digit;
 
     const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    /// ICAO 9303 Part 7 MRV-A specimen.
+    const MRVA: &str = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
 
     fn set(c: &mut [Vec<PositionCandidates>], line: usize, col: usize, cands: &[(char, f32)]) {
         c[line][col] = cands.iter().map(|&(ch, confidence)| Candidate { ch, confidence }).collect();
@@ -646,9 +648,7 @@ mod tests {
 
     #[test]
     fn a_visa_whose_v_was_read_as_n_is_read_as_a_visa_when_ocr_offers_v() {
-        // ICAO 9303 Part 7 MRV-A specimen.
-        let visa = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
-        let mut cands = candidates_from_text(visa, 0.99);
+        let mut cands = candidates_from_text(MRVA, 0.99);
         set(&mut cands, 0, 0, &[('N', 0.60), ('V', 0.30)]);
         let c = correct(&cands, &CorrectionOptions::default());
         assert_eq!(c.lines[0].chars().next(), Some('V'), "{c:?}");
@@ -664,8 +664,7 @@ mod tests {
 
     #[test]
     fn an_unknown_document_letter_without_an_icao_alternative_is_left_alone() {
-        let visa = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
-        let mut cands = candidates_from_text(visa, 0.99);
+        let mut cands = candidates_from_text(MRVA, 0.99);
         set(&mut cands, 0, 0, &[('N', 0.60), ('M', 0.30)]);
         let c = correct(&cands, &CorrectionOptions::default());
         assert_eq!(c.lines[0].chars().next(), Some('N'));
