@@ -5,6 +5,7 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod audit;
 pub mod digest;
 pub mod imaging;
 pub mod inspection;

@@ -1,5 +1,6 @@
 //! The command-line shell: argument parsing and output. All checking is done by the core.
 
+pub mod audit;
 #[cfg(feature = "ocr")]
 pub mod bench_scan;
 pub mod inspect;
@@ -51,6 +52,8 @@ pub enum Command {
     Manual(manual::ManualArgs),
     /// Run a first-line inspection of one document in the terminal and print the record as JSON.
     Inspect(inspect::InspectArgs),
+    /// The tamper-evident audit log: record, list, export, verify, purge, statistics, import.
+    Audit(audit::AuditArgs),
     /// Generate specimen document images of fictional people, with a truth file.
     Synth(synth::SynthArgs),
     /// Open the desk app (the default when no subcommand is given).
@@ -80,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::BenchScan(args)) => bench_scan::run(&args, reference_date),
         Some(Command::Manual(args)) => manual::run(&args, cli.manuals.as_deref()),
         Some(Command::Inspect(args)) => inspect::run(&args, cli.manuals.as_deref(), reference_date),
+        Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Synth(args)) => synth::run(&args, reference_date),
         Some(Command::Gui) | None => run_gui(reference_date),
     }

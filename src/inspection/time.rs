@@ -23,6 +23,9 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Timestamp = Timestamp { unix_seconds: 0 };
+
     /// The instant `seconds` after 1970-01-01T00:00:00Z, if it lies in the years 1 to 9999.
     pub const fn from_unix_seconds(seconds: i64) -> Option<Self> {
         if seconds < MIN_UNIX_SECONDS || seconds > MAX_UNIX_SECONDS {

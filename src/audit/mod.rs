@@ -1,0 +1,29 @@
+//! The tamper-evident audit log: every inspection and every administrative action, in a local
+//! SQLite file that cannot be altered unnoticed. The only code that touches SQLite.
+//!
+//! - [`schema`]: the file (WAL, `synchronous=FULL`, defensive mode, application id, migrations,
+//!   append-only triggers).
+//! - [`entry`]: what a record says (the leaf: canonical JSON bytes, stored exactly as hashed).
+//! - [`chain`]: the hash chain and the checkpoint message (pure).
+//! - [`signing`]: the desk's Ed25519 key (file mode 0600 beside the database).
+//! - [`log`]: [`AuditLog`], the writer: one `BEGIN IMMEDIATE` transaction per record, with a
+//!   signed checkpoint.
+//! - [`verify`]: [`verify_database`] and the [`verify::RecordCheck`] walk shared by all verifiers.
+//! - [`supervisor`]: the supervisor passphrase (argon2id).
+//! - [`location`]: where the database lives.
+//!
+//! See `ARCHITECTURE.md` for the invariants and what the log can and cannot prove.
+
+pub mod chain;
+pub mod entry;
+mod error;
+pub mod location;
+pub mod log;
+pub mod schema;
+pub mod signing;
+pub mod supervisor;
+pub mod verify;
+
+pub use error::AuditError;
+pub use log::{Appended, AuditLog, OpenOptions};
+pub use verify::{Finding, FindingKind, VerifyReport, verify_database};
