@@ -17,8 +17,12 @@
 pub mod chain;
 pub mod entry;
 mod error;
+pub mod export;
+pub mod import;
 pub mod location;
 pub mod log;
+pub mod purge;
+pub mod query;
 pub mod schema;
 pub mod signing;
 pub mod supervisor;

@@ -1,0 +1,1 @@
+//! Exports with a proof file, and their verification. (Being built.)

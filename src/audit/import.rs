@@ -1,0 +1,1 @@
+//! Importing other desks' verified exports. (Being built.)

@@ -1,0 +1,1 @@
+//! Retention: purging personal data by a logged purge. (Being built.)

@@ -1,0 +1,1 @@
+//! Listing records and statistics over inspections. (Being built.)
