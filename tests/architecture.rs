@@ -83,3 +83,35 @@ fn lib_declares_every_core_module_and_only_the_app_shell() {
     assert!(lib.contains("pub mod mrz;"));
     assert!(!lib.contains("mod cli"), "the CLI shell belongs to the binary, not the library");
 }
+
+#[test]
+fn only_the_audit_module_touches_sqlite() {
+    // One module owns the database: its invariants (immediate transactions, append-only, signed
+    // checkpoints) hold only if nothing else writes to it.
+    let found: Vec<String> =
+        violations(&["rusqlite", "sqlite3"]).into_iter().filter(|v| !v.contains("/audit/")).collect();
+    assert!(found.is_empty(), "SQLite used outside src/audit:\n{}", found.join("\n"));
+    let mut shells = Vec::new();
+    for shell in ["app", "cli"] {
+        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(shell), &mut shells);
+    }
+    for file in shells {
+        for (line_no, code) in code_lines(&file) {
+            assert!(!code.contains("rusqlite"), "{}:{line_no}: the shells go through docexam::audit", file.display());
+        }
+    }
+}
+
+#[test]
+fn every_audit_write_takes_the_write_lock_first() {
+    // A DEFERRED transaction that reads the chain head and then writes can fail with SQLITE_BUSY
+    // without waiting; every write transaction in the audit module must be BEGIN IMMEDIATE.
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/audit"), &mut files);
+    for file in files {
+        for (line_no, code) in code_lines(&file) {
+            let deferred = code.contains(".transaction()") || code.contains("TransactionBehavior::Deferred");
+            assert!(!deferred, "{}:{line_no}: use transaction_with_behavior(Immediate)", file.display());
+        }
+    }
+}

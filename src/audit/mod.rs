@@ -28,6 +28,9 @@ pub mod signing;
 pub mod supervisor;
 pub mod verify;
 
+#[cfg(test)]
+mod tests;
+
 pub use error::AuditError;
 pub use log::{Appended, AuditLog, OpenOptions};
 pub use verify::{Finding, FindingKind, VerifyReport, verify_database};
