@@ -11,6 +11,7 @@
 //! - [`verify`]: [`verify_database`] and the [`verify::RecordCheck`] walk shared by all verifiers.
 //! - [`supervisor`]: the supervisor passphrase (argon2id).
 //! - [`location`]: where the database lives.
+//! - [`worker`]: [`worker::AuditWorker`], the thread that owns the connection for the desk app.
 //!
 //! See `ARCHITECTURE.md` for the invariants and what the log can and cannot prove.
 
@@ -27,6 +28,7 @@ pub mod schema;
 pub mod signing;
 pub mod supervisor;
 pub mod verify;
+pub mod worker;
 
 #[cfg(test)]
 mod tests;
