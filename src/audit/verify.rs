@@ -611,7 +611,7 @@ fn verify_personal_data(conn: &Connection, path: &Path, report: &mut VerifyRepor
 
 /// The `personal_data_sha256` of an inspection leaf: the last key of the body by construction,
 /// so it is read from the end without parsing the whole record.
-fn personal_data_commitment_in(leaf: &[u8]) -> Option<String> {
+pub(crate) fn personal_data_commitment_in(leaf: &[u8]) -> Option<String> {
     const KEY: &[u8] = b"\"personal_data_sha256\":\"";
     let tail = leaf.strip_suffix(b"\"}}")?;
     let hex = tail.get(tail.len().checked_sub(64)?..)?;

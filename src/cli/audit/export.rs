@@ -1,9 +1,12 @@
-//! `audit export`. (Being built.)
+//! `audit export --format csv|jsonl --out FILE [--personal-data]` (supervisor).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::SupervisorArgs;
+use docexam::audit::export::{self, ExportFormat as Format};
+use docexam::digest::to_hex;
+
+use super::{SupervisorArgs, authenticate, open_for_writing, report_error};
 
 /// Export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,6 +17,15 @@ pub enum ExportFormat {
     Jsonl,
 }
 
+impl From<ExportFormat> for Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
 /// `audit export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
@@ -21,7 +33,7 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub format: ExportFormat,
 
-    /// Output file; the proof is written beside it as FILE.proof.json.
+    /// Output file (never overwritten); the proof is written beside it as FILE.proof.json.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 
@@ -34,6 +46,27 @@ pub struct ExportArgs {
 }
 
 /// Runs `audit export`.
-pub fn run(_db: &Path, _args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("audit export: not built yet")
+pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let mut log = match open_for_writing(db) {
+        Ok(log) => log,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    let by = match authenticate(&mut log, &args.supervisor, "export the log") {
+        Ok(actor) => actor,
+        Err(code) => return Ok(code),
+    };
+    match export::export_log(&mut log, args.format.into(), &args.out, args.personal_data, by) {
+        Ok(summary) => {
+            println!("exported {} records of desk {} to {}", summary.records, log.desk(), summary.file.display());
+            println!("proof       {}", summary.proof.display());
+            println!("chain head  {}", to_hex(&summary.head));
+            println!("sha256      {}", to_hex(&summary.sha256));
+            if args.personal_data {
+                println!("personal data included for {} records", summary.personal_data_rows);
+            }
+            println!("recorded as #{}", summary.recorded.seq);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(report_error(&e)),
+    }
 }

@@ -1,8 +1,9 @@
-//! `audit verify [--db PATH | --export FILE]`.
+//! `audit verify [--db PATH | --export FILE] [--against PROOF]`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use docexam::audit::export::{verify_database_against, verify_export};
 use docexam::audit::{VerifyReport, verify_database};
 
 use super::{EXIT_CANNOT, EXIT_TAMPERED};
@@ -26,8 +27,13 @@ pub struct VerifyArgs {
 /// Runs `audit verify`.
 pub fn run(db: &Path, _db_given: bool, args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let report = match &args.export {
-        Some(_export) => anyhow::bail!("verify --export: not built yet"),
-        None => verify_database(db),
+        Some(export) => verify_export(export, args.against.as_deref()),
+        None => verify_database(db).and_then(|mut report| {
+            if let Some(against) = &args.against {
+                verify_database_against(db, against, &mut report)?;
+            }
+            Ok(report)
+        }),
     };
     let report = match report {
         Ok(report) => report,
