@@ -63,10 +63,9 @@ fn p(path: &Path) -> &str {
 /// Three decided inspection records (as `docexam inspect` prints them), made once per run:
 /// formula-looking officer and station ids, a note with a comma, quotes, a newline and non-ASCII
 /// text, and a non-ASCII officer.
-fn inspection_records() -> &'static [PathBuf] {
-    static RECORDS: OnceLock<(Scratch, Vec<PathBuf>)> = OnceLock::new();
-    &RECORDS
-        .get_or_init(|| {
+fn inspection_records() -> &'static [Vec<u8>] {
+    static RECORDS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    RECORDS.get_or_init(|| {
             let scratch = Scratch::new("records");
             let manuals = concat!(env!("CARGO_MANIFEST_DIR"), "/manuals");
             let cases: [(&str, &str, &str); 3] = [
@@ -94,13 +93,10 @@ fn inspection_records() -> &'static [PathBuf] {
                     .output()
                     .unwrap();
                 assert_eq!(code(&output), 0, "{}", describe(&output));
-                let record = scratch.path(&format!("record-{i}.json"));
-                std::fs::write(&record, &output.stdout).unwrap();
-                records.push(record);
+                records.push(output.stdout);
             }
-            (scratch, records)
+            records
         })
-        .1
 }
 
 /// One desk: its database (key beside it) and the supervisor passphrase file.
@@ -131,8 +127,10 @@ impl Desk {
 
     /// Records `inspections` inspections, starting with the `first`th of the three.
     fn record_from(&self, first: usize, inspections: usize) {
+        let file = self.db.with_extension("record.json");
         for record in inspection_records().iter().cycle().skip(first).take(inspections) {
-            let output = docexam(&["audit", "--db", p(&self.db), "record", "--json", p(record)]);
+            std::fs::write(&file, record).unwrap();
+            let output = docexam(&["audit", "--db", p(&self.db), "record", "--json", p(&file)]);
             assert_eq!(code(&output), 0, "{}", describe(&output));
         }
     }

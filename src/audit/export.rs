@@ -686,10 +686,9 @@ mod tests {
         }
     }
 
+    /// A file name of its own in the temp folder (each test removes its file).
     fn temp_file(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("docexam-export-unit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
+        std::env::temp_dir().join(format!("docexam-export-unit-{}-{name}", std::process::id()))
     }
 
     #[test]
