@@ -56,13 +56,19 @@ impl Run {
     }
 }
 
-/// `docexam inspect` against the shipped manuals, with `stdin` piped in (empty when `None`).
+/// `docexam inspect --no-record` (never the user's own audit log) against the shipped manuals, with
+/// `stdin` piped in (empty when `None`).
 fn inspect(args: &[&str], stdin: Option<&str>) -> Run {
+    docexam(&["inspect", "--no-record"], args, stdin)
+}
+
+/// `docexam SUBCOMMAND... ARGS...` with the reference date and the shipped manuals.
+fn docexam(subcommand: &[&str], args: &[&str], stdin: Option<&str>) -> Run {
     let manuals = root().join("manuals");
     let mut child = Command::new(env!("CARGO_BIN_EXE_docexam"))
         .args(["--reference-date", REFERENCE_DATE, "--manuals"])
         .arg(&manuals)
-        .arg("inspect")
+        .args(subcommand)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -402,4 +408,49 @@ fn an_image_without_an_mrz_leaves_the_mrz_items_not_checked() {
         assert_eq!(item["answer"], "not_checked", "{}", item["id"]);
         assert_eq!(item["machine"]["finding_codes"], serde_json::json!(["no_mrz_found"]));
     }
+}
+
+#[test]
+fn a_decided_inspection_is_recorded_in_the_audit_log_and_the_log_verifies() {
+    let dir = std::env::temp_dir().join(format!("docexam-inspect-records-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("audit.sqlite").display().to_string();
+    let refer = fixture("refer.json");
+    let args = with_mrz(&WRONG_CHECK_DIGIT, &["--answers", &refer, "--officer", "off-9"]);
+    let run = docexam(&["inspect", "--db", &db], &args, None);
+    let record = run.record();
+    assert!(run.stderr.contains(&format!("recorded #1 in {db}")), "{}", run.stderr);
+
+    let list = docexam(&["audit", "--db", &db, "list", "--json"], &[], None);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let listed: Vec<Value> = list.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(listed.len(), 2, "log_created and the inspection: {}", list.stdout);
+    assert_eq!(listed[1]["officer"], "off-9");
+    assert_eq!(listed[1]["outcome"], record["decision"]["outcome"]);
+    let verify = docexam(&["audit", "--db", &db, "verify"], &[], None);
+    assert_eq!(verify.code, 0, "{}{}", verify.stdout, verify.stderr);
+
+    // Undecided inspections and dry runs are not recorded, and say so.
+    let empty = dir.join("empty.json");
+    std::fs::write(&empty, "{}").unwrap();
+    let undecided =
+        docexam(&["inspect", "--db", &db], &with_mrz(&VALID, &["--answers", empty.to_str().unwrap()]), None);
+    assert_eq!(undecided.code, 0, "{}", undecided.stderr);
+    assert!(undecided.stderr.contains("not recorded in the audit log: the inspection is undecided"));
+    let dry = docexam(&["inspect", "--db", &db, "--no-record"], &args, None);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stderr.contains("not recorded in the audit log (--no-record)"));
+    let list = docexam(&["audit", "--db", &db, "list", "--json"], &[], None);
+    assert_eq!(list.stdout.lines().count(), 2);
+
+    // A log that cannot be written: exit 2, NOT recorded, and the record still printed.
+    let not_a_log = dir.join("not-a-log.sqlite");
+    std::fs::write(&not_a_log, vec![0x42u8; 4096]).unwrap();
+    let failed = docexam(&["inspect", "--db", not_a_log.to_str().unwrap()], &args, None);
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(failed.stderr.contains("NOT recorded"), "{}", failed.stderr);
+    let printed: Value = serde_json::from_str(&failed.stdout).unwrap();
+    assert_eq!(printed["decision"]["outcome"], "refer_second_line");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

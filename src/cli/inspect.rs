@@ -6,8 +6,12 @@
 //! and standard input), or an answers file does (`--answers`, no prompts). The record goes to
 //! standard output; its shape is documented in `docexam::inspection`.
 //!
-//! Exit status: 0 a record was printed; 1 the answers file breaks a rule of the inspection (each
-//! violation explained on standard error, no record); 2 usage or read errors.
+//! A decided inspection is also recorded in the audit log (`--db`, as `docexam audit`), unless
+//! `--no-record` is given. The record is printed even when recording fails, so nothing is lost.
+//!
+//! Exit status: 0 a record was printed (and, when decided, recorded); 1 the answers file breaks a
+//! rule of the inspection (each violation explained on standard error, no record); 2 usage or read
+//! errors, or the audit log could not record the inspection (the record is printed all the same).
 
 use std::fmt::Write as _;
 use std::io::{BufRead, Read as _, Write};
@@ -17,6 +21,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use serde::Deserialize;
 
+use docexam::audit::AuditError;
+use docexam::audit::location::database_path;
 use docexam::inspection::{
     Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, RuleViolation,
     Setup, Suggestion, Timestamp,
@@ -68,6 +74,15 @@ pub struct InspectArgs {
     /// Examination level: items of a higher level are hidden (kept in the record, not asked).
     #[arg(long, value_enum, default_value_t = LevelArg::First)]
     pub level: LevelArg,
+
+    /// The audit database the decided inspection is recorded in (default: as `docexam audit`:
+    /// $DOCEXAM_DB, then audit.sqlite in the OS data folder).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// Do not record the inspection in the audit log (a dry run; the record is only printed).
+    #[arg(long)]
+    pub no_record: bool,
 }
 
 /// `--level`.
@@ -174,8 +189,37 @@ pub fn run(args: &InspectArgs, manuals_dir: Option<&Path>, reference_date: Calen
     }
     let mut json = serde_json::to_string_pretty(&inspection).context("cannot write the record as JSON")?;
     json.push('\n');
-    crate::print_stdout(&json)?;
-    Ok(ExitCode::SUCCESS)
+    let failed = record(args, &inspection).err();
+    let printed = crate::print_stdout(&json);
+    match failed {
+        // Recording failed: that is the exit status, whatever happened to standard output.
+        Some(error) => Ok(not_recorded(&error, printed.is_ok())),
+        None => printed.map(|()| ExitCode::SUCCESS).map_err(Into::into),
+    }
+}
+
+/// Records a decided inspection in the audit log, saying so on standard error.
+fn record(args: &InspectArgs, inspection: &Inspection) -> Result<(), AuditError> {
+    if args.no_record {
+        eprintln!("docexam: not recorded in the audit log (--no-record)");
+        return Ok(());
+    }
+    if inspection.decision().is_none() {
+        eprintln!("docexam: not recorded in the audit log: the inspection is undecided");
+        return Ok(());
+    }
+    let db = database_path(args.db.as_deref())?;
+    let appended = super::audit::open_for_writing(&db).and_then(|mut log| log.record_inspection(inspection))?;
+    eprintln!("recorded #{} in {}", appended.seq, db.display());
+    Ok(())
+}
+
+fn not_recorded(error: &AuditError, printed: bool) -> ExitCode {
+    eprintln!("docexam: NOT recorded in the audit log: {error}");
+    if printed {
+        eprintln!("docexam: the record is on standard output: keep it and add it with `docexam audit record --json`");
+    }
+    ExitCode::from(super::audit::EXIT_CANNOT)
 }
 
 /// "Now", from the system clock (the core never reads it).
