@@ -140,11 +140,15 @@ pub enum AuditError {
 impl AuditError {
     /// Classifies a SQLite error: lock, full disk, read-only and damage get their own variants.
     pub fn sqlite(path: &std::path::Path, action: &'static str, source: rusqlite::Error) -> Self {
+        let exists = path.exists();
         let path = path.to_owned();
         match source.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => AuditError::Locked { path, waited_ms: 0 },
             Some(ErrorCode::DiskFull) => AuditError::DiskFull { path },
             Some(ErrorCode::ReadOnly) => AuditError::ReadOnly { path },
+            // The file is there but SQLite cannot open it (or its -wal/-shm) for writing: a
+            // read-only folder or mount.
+            Some(ErrorCode::CannotOpen) if exists => AuditError::ReadOnly { path },
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
                 AuditError::Damaged { path, detail: source.to_string() }
             }

@@ -82,8 +82,7 @@ impl AuditLog {
     /// Opens the log at `path`, creating the database, the desk key and the first record if they
     /// do not exist yet.
     pub fn open(path: &Path, options: &OpenOptions) -> Result<Self, AuditError> {
-        let conn = schema::open(path, Access::ReadWrite, options.busy_timeout)
-            .map_err(|e| e.with_wait(options.busy_timeout))?;
+        let conn = schema::open(path, Access::ReadWrite, options.busy_timeout)?;
         let key_path = options.key_path.clone().unwrap_or_else(|| key_path_for(path));
         let created = read_log_created(&conn, path)?;
         let (key, desk) = match created {
@@ -106,7 +105,7 @@ impl AuditLog {
                     Ok(key) => key,
                     // A key left by an earlier, deleted database, or created by a process racing us.
                     Err(AuditError::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => {
-                        DeskKey::load(&key_path)?
+                        load_or_replace_empty_key(&key_path)?
                     }
                     Err(e) => return Err(e),
                 };
@@ -311,6 +310,23 @@ impl AuditLog {
 fn begin<'c>(conn: &'c mut Connection, path: &Path, wait: Duration) -> Result<Transaction<'c>, AuditError> {
     conn.transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| AuditError::sqlite(path, "begin a write", e).with_wait(wait))
+}
+
+/// Loads the key of a log that has no record yet. An empty key file (left by a docexam before 0.1
+/// that was killed while creating it; keys are now linked into place whole) signed nothing, so it
+/// is replaced rather than blocking the log.
+fn load_or_replace_empty_key(key_path: &Path) -> Result<DeskKey, AuditError> {
+    match DeskKey::load(key_path) {
+        Err(AuditError::Key { .. }) if std::fs::metadata(key_path).is_ok_and(|m| m.len() == 0) => {
+            std::fs::remove_file(key_path).map_err(|source| AuditError::Io {
+                path: key_path.to_owned(),
+                action: "remove an empty signing key file",
+                source,
+            })?;
+            DeskKey::create(key_path)
+        }
+        other => other,
+    }
 }
 
 /// Personal data ready to store: the bytes, the salt and the commitment the leaf carries.

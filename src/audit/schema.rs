@@ -7,7 +7,7 @@
 //! lines.) A migration never rewrites a logged row: the leaf bytes are what the chain covers.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -102,23 +102,89 @@ pub enum Access {
 
 /// Opens `path` with the audit settings, checks it is an audit log this build understands, and
 /// (read-write) brings its schema up to date.
+///
+/// A lock held by another process is waited for up to `busy_timeout`, also in the moments SQLite
+/// itself does not wait (two processes creating the same new file, or switching it to WAL). A
+/// read-only open of a log on read-only media (where SQLite cannot create the `-shm` file) falls
+/// back to an immutable open.
 pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<Connection, AuditError> {
-    let flags = match access {
-        Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
-    } | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
     if access == Access::ReadOnly && !path.exists() {
         return Err(AuditError::Missing { path: path.to_owned() });
     }
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| AuditError::sqlite(path, "open", e))?;
+    let started = Instant::now();
+    loop {
+        match open_once(path, access, busy_timeout, false) {
+            Err(AuditError::Locked { .. }) if started.elapsed() < busy_timeout => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(AuditError::Locked { path, .. }) => {
+                let waited_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                return Err(AuditError::Locked { path, waited_ms });
+            }
+            Err(AuditError::ReadOnly { .. }) if access == Access::ReadOnly => {
+                return open_once(path, access, busy_timeout, true);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn open_once(path: &Path, access: Access, busy_timeout: Duration, immutable: bool) -> Result<Connection, AuditError> {
+    let flags = match access {
+        Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = if immutable {
+        // `immutable=1`: no locks and no -shm, for files on media nobody can write.
+        let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path));
+        Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+    } else {
+        Connection::open_with_flags(path, flags)
+    }
+    .map_err(|e| AuditError::sqlite(path, "open", e))?;
     conn.busy_timeout(busy_timeout).map_err(|e| AuditError::sqlite(path, "set the busy timeout", e))?;
-    configure(&conn, path, access)?;
+    // Identity first: a foreign SQLite file is refused before anything (WAL mode) is written to it.
     check_identity(&conn, path, access)?;
+    configure(&conn, path, access)?;
     if access == Access::ReadWrite {
         migrate(&mut conn, path)?;
     }
     Ok(conn)
+}
+
+/// A path as the path part of a `file:` URI (`%`, `?` and `#` escaped).
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            '?' => escaped.push_str("%3f"),
+            '#' => escaped.push_str("%23"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// The schema SQL of a freshly migrated database: a verifier compares the file's schema with it,
+/// so an edited trigger or table definition does not go unnoticed.
+pub fn expected_schema() -> Result<Vec<(String, String, String)>, rusqlite::Error> {
+    let mut conn = Connection::open_in_memory()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for script in MIGRATIONS {
+        tx.execute_batch(script)?;
+    }
+    tx.commit()?;
+    schema_of(&conn)
+}
+
+/// `(type, name, sql)` of every schema object, sorted.
+pub fn schema_of(conn: &Connection) -> Result<Vec<(String, String, String)>, rusqlite::Error> {
+    let mut statement = conn.prepare(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect()
 }
 
 /// Sets and reads back the settings the durability and integrity promises rest on.
@@ -162,6 +228,8 @@ fn configure(conn: &Connection, path: &Path, access: Access) -> Result<(), Audit
 /// Refuses files that are not docexam audit logs, or were written by a newer docexam.
 fn check_identity(conn: &Connection, path: &Path, access: Access) -> Result<(), AuditError> {
     let err = |e| AuditError::sqlite(path, "read the file header", e);
+    // One snapshot for all three reads: another process may be creating the log right now.
+    let _snapshot = conn.unchecked_transaction().map_err(err)?; // read-only snapshot
     let application_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(err)?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(err)?;
     let fresh = application_id == 0 && version == 0 && {

@@ -37,7 +37,9 @@ impl std::fmt::Debug for DeskKey {
 }
 
 impl DeskKey {
-    /// Creates a new key file at `path` (never overwriting one).
+    /// Creates a new key file at `path` (never overwriting one). The key is written and synced
+    /// under a temporary name and then linked into place, so a crash never leaves a half-written
+    /// key file behind.
     pub fn create(path: &Path) -> Result<Self, AuditError> {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed).map_err(|e| AuditError::Key {
@@ -45,16 +47,32 @@ impl DeskKey {
             problem: format!("no randomness from the OS: {e}"),
         })?;
         let signing = SigningKey::from_bytes(&seed);
-        let io = |action| move |source| AuditError::Io { path: path.to_owned(), action, source };
-        let mut file = std::fs::OpenOptions::new()
+        let mut temporary = path.as_os_str().to_owned();
+        temporary.push(format!(".{}.partial", std::process::id()));
+        let temporary = PathBuf::from(temporary);
+        let io = |action, at: &Path| {
+            let at = at.to_owned();
+            move |source| AuditError::Io { path: at, action, source }
+        };
+        let _ = std::fs::remove_file(&temporary); // Left by a killed process with our pid.
+        let written = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(path)
-            .map_err(io("create the signing key"))?;
-        file.write_all(format!("{KEY_FILE_HEADER}\n{}\n", to_hex(&seed)).as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(io("write the signing key"))?;
+            .open(&temporary)
+            .and_then(|mut file| {
+                file.write_all(format!("{KEY_FILE_HEADER}\n{}\n", to_hex(&seed)).as_bytes())?;
+                file.sync_all()
+            })
+            .map_err(io("write the signing key", &temporary));
+        // `hard_link` fails if the key exists: a key is never replaced.
+        let linked =
+            written.and_then(|()| std::fs::hard_link(&temporary, path).map_err(io("create the signing key", path)));
+        let _ = std::fs::remove_file(&temporary);
+        linked?;
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+        }
         Ok(Self { signing, path: path.to_owned() })
     }
 

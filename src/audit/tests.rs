@@ -183,7 +183,7 @@ fn a_write_lock_held_elsewhere_gives_a_locked_error_and_nothing_is_lost() {
     let holder = rusqlite::Connection::open(dir.db()).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     let locked = log.record_inspection(&inspection).unwrap_err();
-    assert!(matches!(locked, AuditError::Locked { waited_ms: 500, .. }), "{locked:?}");
+    assert!(matches!(locked, AuditError::Locked { waited_ms: 500.., .. }), "{locked:?}");
     assert!(locked.to_string().contains("NOT recorded"));
     holder.execute_batch("ROLLBACK").unwrap();
     assert_eq!(log.record_inspection(&inspection).unwrap().seq, 2);
@@ -234,4 +234,15 @@ fn the_record_check_names_the_first_bad_record() {
     assert!(swapped.detail.contains("reordered"), "{}", swapped.detail);
     // An edited body still walks (no stored chain here) but leads to another head.
     assert_ne!(walk(&[0, 1, 2, 3], Some(2)).unwrap(), walk(&[0, 1, 2, 3], None).unwrap());
+}
+
+#[test]
+fn a_dropped_trigger_is_reported_even_when_no_row_changed() {
+    let dir = TempDir::new("schema");
+    drop(open(&dir.db()));
+    rusqlite::Connection::open(dir.db()).unwrap().execute_batch("DROP TRIGGER log_no_update").unwrap();
+    let report = verify_database(&dir.db()).unwrap();
+    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    assert_eq!(report.findings[0].kind, FindingKind::Damaged);
+    assert!(report.findings[0].detail.contains("triggers differ"), "{}", report.findings[0].detail);
 }

@@ -293,12 +293,19 @@ fn damaged(detail: &str) -> Finding {
 
 fn verify_connection(conn: &Connection, path: &Path, report: &mut VerifyReport) -> Result<(), AuditError> {
     let sql = |e| AuditError::sqlite(path, "read the log", e);
-    let integrity: String = conn.query_row("PRAGMA quick_check", [], |row| row.get(0)).map_err(sql)?;
+    // Reading through a memory map instead of copying pages roughly halves the time on big logs.
+    let _: i64 = conn.query_row("PRAGMA mmap_size = 17179869184", [], |row| row.get(0)).map_err(sql)?;
+    // integrity_check, not quick_check: an index edited to disagree with its table (say, to hide
+    // the last settings record from the writer) reads back "ok" from quick_check.
+    let integrity: String = conn.query_row("PRAGMA integrity_check(1)", [], |row| row.get(0)).map_err(sql)?;
     if integrity != "ok" {
         report.findings.push(damaged(&integrity));
         return Ok(());
     }
+    let expected = schema::expected_schema().map_err(|e| AuditError::sqlite(path, "build the expected schema", e))?;
+    let schema_altered = schema::schema_of(conn).map_err(sql)? != expected;
     let created = read_log_created(conn, path).ok().flatten();
+    let mut commitments: Vec<(u64, String)> = Vec::new();
     let own = verify_chain(
         conn,
         path,
@@ -307,13 +314,17 @@ fn verify_connection(conn: &Connection, path: &Path, report: &mut VerifyReport) 
         "SELECT size, head, signature FROM checkpoint ORDER BY size",
         params![],
         None,
+        Some(&mut commitments),
     )?;
     if let (Some(public_key), None) = (own.public_key, own.finding.as_ref()) {
         compare_key_file(path, &public_key, &own.report.desk, report);
     }
+    let own_intact = own.finding.is_none();
     report.own = Some(own.report);
     report.findings.extend(own.finding);
-    verify_personal_data(conn, path, report)?;
+    if own_intact {
+        verify_personal_data(conn, path, &commitments, report)?;
+    }
 
     let mut desks = conn.prepare("SELECT DISTINCT desk FROM imported_record ORDER BY desk").map_err(sql)?;
     let desks: Vec<String> =
@@ -327,9 +338,19 @@ fn verify_connection(conn: &Connection, path: &Path, report: &mut VerifyReport) 
             "SELECT size, head, signature FROM imported_checkpoint WHERE desk = ?1 ORDER BY size",
             params![desk],
             Some(imported_key(conn, path, &desk)?),
+            None,
         )?;
         report.imported.push(chain.report);
         report.findings.extend(chain.finding);
+    }
+    // Last, so a record-level finding (usually the reason triggers were dropped) comes first.
+    if schema_altered {
+        report.findings.push(Finding {
+            desk: "log".into(),
+            record: None,
+            kind: FindingKind::Damaged,
+            detail: "the tables or triggers differ from docexam's schema: the file was altered".into(),
+        });
     }
     Ok(())
 }
@@ -349,7 +370,8 @@ struct ChainOutcome {
 }
 
 /// Walks one chain and its checkpoints. `checkpoint_keys`: for imported desks, the public keys
-/// stored with the checkpoints (must be exactly record 0's key).
+/// stored with the checkpoints (must be exactly record 0's key). `commitments`: collects the
+/// personal data commitments of inspection records, in order.
 fn verify_chain(
     conn: &Connection,
     path: &Path,
@@ -358,6 +380,7 @@ fn verify_chain(
     checkpoints_sql: &str,
     parameters: &[&dyn rusqlite::ToSql],
     checkpoint_keys: Option<Vec<Vec<u8>>>,
+    mut commitments: Option<&mut Vec<(u64, String)>>,
 ) -> Result<ChainOutcome, AuditError> {
     let sql = |e| AuditError::sqlite(path, "read the log", e);
     let mut check = RecordCheck::new(desk);
@@ -388,6 +411,12 @@ fn verify_chain(
         if let Err(f) = check.push(seq, &kind, &at, leaf, Some(chain)) {
             finding = Some(f);
             break;
+        }
+        if let Some(commitments) = commitments.as_deref_mut()
+            && kind == "inspection"
+            && let Some(commitment) = personal_data_commitment_in(leaf)
+        {
+            commitments.push((seq, commitment));
         }
         // Every checkpoint at this size must equal the chain here.
         while let Some(Ok(next)) = checkpoints.peek() {
@@ -526,7 +555,12 @@ fn compare_key_file(path: &Path, public_key: &[u8; 32], desk: &str, report: &mut
 }
 
 /// Personal data rows against the commitments in their records; purges against purge records.
-fn verify_personal_data(conn: &Connection, path: &Path, report: &mut VerifyReport) -> Result<(), AuditError> {
+fn verify_personal_data(
+    conn: &Connection,
+    path: &Path,
+    commitments: &[(u64, String)],
+    report: &mut VerifyReport,
+) -> Result<(), AuditError> {
     let sql = |e| AuditError::sqlite(path, "read personal data", e);
     let desk = report.own.as_ref().map_or_else(|| "log".to_owned(), |o| o.desk.clone());
     let finding = |record, detail| Finding { desk: desk.clone(), record, kind: FindingKind::PersonalData, detail };
@@ -559,50 +593,52 @@ fn verify_personal_data(conn: &Connection, path: &Path, report: &mut VerifyRepor
     }
     drop(rows);
 
+    // Merge the personal data rows (by seq) with the commitments the walk collected (by seq).
+    let mut pending = commitments.iter().peekable();
     let mut rows_seen = 0u64;
-    let mut statement = conn
-        .prepare(
-            "SELECT l.seq, l.leaf, p.salt, p.data FROM log l LEFT JOIN personal_data p ON p.seq = l.seq \
-             WHERE l.kind = 'inspection' OR p.seq IS NOT NULL ORDER BY l.seq",
-        )
-        .map_err(sql)?;
+    let check_purged = |seq: u64, report: &mut VerifyReport| {
+        if ranges.iter().any(|&(from, to)| (from..=to).contains(&seq)) {
+            report.purged_records += 1;
+            None
+        } else {
+            Some(finding(
+                Some(seq),
+                "the personal data is gone but no logged purge covers it: it was deleted outside docexam".into(),
+            ))
+        }
+    };
+    let mut statement = conn.prepare("SELECT seq, salt, data FROM personal_data ORDER BY seq").map_err(sql)?;
     let mut rows = statement.query([]).map_err(sql)?;
     while let Some(row) = rows.next().map_err(sql)? {
         let seq = u64::try_from(row.get::<_, i64>(0).map_err(sql)?).unwrap_or(u64::MAX);
-        let leaf = row.get_ref(1).map_err(sql)?.as_bytes().unwrap_or_default();
-        let salt = row.get_ref(2).map_err(sql)?.as_blob_or_null().ok().flatten();
-        let data = row.get_ref(3).map_err(sql)?.as_blob_or_null().ok().flatten();
-        let commitment = personal_data_commitment_in(leaf);
-        match (commitment, salt, data) {
-            (None, None, _) => {}
-            (None, Some(_), _) => {
-                report.findings.push(finding(
-                    Some(seq),
-                    "personal data stored for a record that kept none: it was inserted".into(),
-                ));
+        let salt = row.get_ref(1).map_err(sql)?.as_bytes().unwrap_or_default();
+        let data = row.get_ref(2).map_err(sql)?.as_bytes().unwrap_or_default();
+        while let Some((missing, _)) = pending.next_if(|(committed, _)| *committed < seq) {
+            if let Some(f) = check_purged(*missing, report) {
+                report.findings.push(f);
                 return Ok(());
             }
-            (Some(expected), Some(salt), Some(data)) => {
+        }
+        match pending.next_if(|(committed, _)| *committed == seq) {
+            None => {
+                let detail = "personal data stored for a record that kept none: it was inserted".into();
+                report.findings.push(finding(Some(seq), detail));
+                return Ok(());
+            }
+            Some((_, expected)) => {
                 rows_seen += 1;
-                if to_hex(&personal_data_commitment(salt, data)) != expected {
-                    report
-                        .findings
-                        .push(finding(Some(seq), "the personal data does not match its record: it was edited".into()));
+                if to_hex(&personal_data_commitment(salt, data)) != *expected {
+                    let detail = "the personal data does not match its record: it was edited".into();
+                    report.findings.push(finding(Some(seq), detail));
                     return Ok(());
                 }
             }
-            (Some(_), _, _) => {
-                if ranges.iter().any(|&(from, to)| (from..=to).contains(&seq)) {
-                    report.purged_records += 1;
-                } else {
-                    report.findings.push(finding(
-                        Some(seq),
-                        "the personal data is gone but no logged purge covers it: it was deleted outside docexam"
-                            .into(),
-                    ));
-                    return Ok(());
-                }
-            }
+        }
+    }
+    for (missing, _) in pending {
+        if let Some(f) = check_purged(*missing, report) {
+            report.findings.push(f);
+            return Ok(());
         }
     }
     report.personal_data_rows = rows_seen;
