@@ -1,5 +1,13 @@
 //! The command-line shell: argument parsing and output. All checking is done by the core.
 
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`docexam audit list | head`); `main` treats a broken pipe as success.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout_line(format_args!($($arg)*))?
+    };
+}
+
 pub mod audit;
 #[cfg(feature = "ocr")]
 pub mod bench_scan;
@@ -58,6 +66,14 @@ pub enum Command {
     Synth(synth::SynthArgs),
     /// Open the desk app (the default when no subcommand is given).
     Gui,
+}
+
+/// Writes one line to standard output.
+pub fn write_stdout_line(line: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_fmt(line)?;
+    stdout.write_all(b"\n")
 }
 
 fn parse_date(text: &str) -> Result<CalendarDate, String> {

@@ -49,7 +49,7 @@ pub fn run(args: &SynthArgs, _reference_date: CalendarDate) -> anyhow::Result<Ex
     let truth_path = args.out.join("truth.jsonl");
     std::fs::write(&truth_path, synth::truth_jsonl(&truths)?)
         .with_context(|| format!("cannot write {}", truth_path.display()))?;
-    println!(
+    outln!(
         "wrote {} images and truth.jsonl to {} in {:.1} s (seed {})",
         truths.len(),
         args.out.display(),

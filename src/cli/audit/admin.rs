@@ -67,14 +67,14 @@ pub fn init(db: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let settings = log.settings()?;
-    println!("audit log   {}", db.display());
-    println!("desk        {}", log.desk());
-    println!("public key  {}", docexam::digest::to_hex(&log.public_key()));
-    println!("fingerprint {}  (note it down: supervisors check exports against it)", fingerprint(&log.public_key()));
-    println!("records     {}", log.size()?);
-    println!("personal data kept: {}", if settings.personal_data { "yes" } else { "no" });
+    outln!("audit log   {}", db.display());
+    outln!("desk        {}", log.desk());
+    outln!("public key  {}", docexam::digest::to_hex(&log.public_key()));
+    outln!("fingerprint {}  (note it down: supervisors check exports against it)", fingerprint(&log.public_key()));
+    outln!("records     {}", log.size()?);
+    outln!("personal data kept: {}", if settings.personal_data { "yes" } else { "no" });
     if settings.supervisor_passphrase.is_none() {
-        println!("no supervisor passphrase yet: run `docexam audit passphrase`");
+        outln!("no supervisor passphrase yet: run `docexam audit passphrase`");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -109,7 +109,7 @@ pub fn passphrase(db: &Path, args: &PassphraseArgs) -> anyhow::Result<ExitCode> 
     };
     match log.change_settings(by, None, Some(&new)) {
         Ok(appended) => {
-            println!("supervisor passphrase saved (record #{})", appended.seq);
+            outln!("supervisor passphrase saved (record #{})", appended.seq);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Ok(report_error(&e)),
@@ -124,8 +124,8 @@ pub fn settings(db: &Path, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     };
     if args.personal_data.is_none() {
         let settings = log.settings()?;
-        println!("personal data kept: {}", if settings.personal_data { "on" } else { "off" });
-        println!("supervisor passphrase: {}", if settings.supervisor_passphrase.is_some() { "set" } else { "not set" });
+        outln!("personal data kept: {}", if settings.personal_data { "on" } else { "off" });
+        outln!("supervisor passphrase: {}", if settings.supervisor_passphrase.is_some() { "set" } else { "not set" });
         return Ok(ExitCode::SUCCESS);
     }
     let by = match authenticate(&mut log, &args.supervisor, "change settings") {
@@ -134,7 +134,7 @@ pub fn settings(db: &Path, args: &SettingsArgs) -> anyhow::Result<ExitCode> {
     };
     match log.change_settings(by, args.personal_data, None) {
         Ok(appended) => {
-            println!("settings changed (record #{})", appended.seq);
+            outln!("settings changed (record #{})", appended.seq);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Ok(report_error(&e)),

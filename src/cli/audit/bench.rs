@@ -151,9 +151,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     rows.push(Row::new("CSV size".to_owned(), megabytes(file_size(&out)), "", None));
     drop(log);
 
-    print_table(&rows);
+    print_table(&rows)?;
     if work.keep {
-        println!("files kept in {}", work.path.display());
+        outln!("files kept in {}", work.path.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -172,17 +172,18 @@ impl Row {
     }
 }
 
-fn print_table(rows: &[Row]) {
+fn print_table(rows: &[Row]) -> std::io::Result<()> {
     let width = rows.iter().map(|r| r.measure.len()).max().unwrap_or(0);
-    println!("{:width$}  {:>12}  goal", "measure", "value");
+    outln!("{:width$}  {:>12}  goal", "measure", "value");
     for row in rows {
         let verdict = match row.met {
             Some(true) => " (met)",
             Some(false) => " (MISSED)",
             None => "",
         };
-        println!("{:width$}  {:>12}  {}{verdict}", row.measure, row.value, row.goal);
+        outln!("{:width$}  {:>12}  {}{verdict}", row.measure, row.value, row.goal);
     }
+    Ok(())
 }
 
 #[allow(clippy::cast_precision_loss)] // Counts and sizes far below 2^52.

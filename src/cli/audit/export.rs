@@ -57,14 +57,14 @@ pub fn run(db: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     match export::export_log(&mut log, args.format.into(), &args.out, args.personal_data, by) {
         Ok(summary) => {
-            println!("exported {} records of desk {} to {}", summary.records, log.desk(), summary.file.display());
-            println!("proof       {}", summary.proof.display());
-            println!("chain head  {}", to_hex(&summary.head));
-            println!("sha256      {}", to_hex(&summary.sha256));
+            outln!("exported {} records of desk {} to {}", summary.records, log.desk(), summary.file.display());
+            outln!("proof       {}", summary.proof.display());
+            outln!("chain head  {}", to_hex(&summary.head));
+            outln!("sha256      {}", to_hex(&summary.sha256));
             if args.personal_data {
-                println!("personal data included for {} records", summary.personal_data_rows);
+                outln!("personal data included for {} records", summary.personal_data_rows);
             }
-            println!("recorded as #{}", summary.recorded.seq);
+            outln!("recorded as #{}", summary.recorded.seq);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Ok(report_error(&e)),

@@ -33,7 +33,7 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     };
     match import_export(&mut log, &args.file, by) {
         Ok(ImportOutcome::Imported { desk, range, head, recorded }) => {
-            println!(
+            outln!(
                 "imported desk {desk}: records {} to {} ({} new), head {}; recorded as #{}",
                 range.0,
                 range.1,
@@ -44,7 +44,7 @@ pub fn run(db: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Ok(ImportOutcome::AlreadyImported { desk, records }) => {
-            println!("already imported: nothing changed (desk {desk}, {records} records held)");
+            outln!("already imported: nothing changed (desk {desk}, {records} records held)");
             Ok(ExitCode::SUCCESS)
         }
         Ok(ImportOutcome::Refused { refusal, reason, report, recorded }) => {

@@ -275,7 +275,7 @@ pub fn purge(db: &Path, args: &PurgeArgs) -> anyhow::Result<ExitCode> {
         Some((from, to)) => format!(" (records #{from}-#{to})"),
         None => String::new(),
     };
-    println!(
+    outln!(
         "purged the personal data of {} inspection(s) recorded before {}{covered}; the purge is record #{}",
         purged.event.purged, purged.event.before, purged.appended.seq
     );

@@ -41,7 +41,7 @@ pub fn run(db: &Path, args: &RecordArgs) -> anyhow::Result<ExitCode> {
     };
     match log.record_inspection(&inspection) {
         Ok(appended) => {
-            println!("recorded #{} in {} (desk {})", appended.seq, db.display(), log.desk());
+            outln!("recorded #{} in {} (desk {})", appended.seq, db.display(), log.desk());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Ok(report_error(&e)),

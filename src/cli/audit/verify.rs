@@ -49,15 +49,15 @@ pub fn run(db: &Path, _db_given: bool, args: &VerifyArgs) -> anyhow::Result<Exit
 /// Prints a verify report (one verdict line first).
 pub fn print_report(report: &VerifyReport, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        outln!("{}", serde_json::to_string_pretty(report)?);
         return Ok(());
     }
     match report.findings.first() {
-        None => println!("INTACT: {}", report.source),
-        Some(first) => println!("TAMPERED: {}: {first}", report.source),
+        None => outln!("INTACT: {}", report.source),
+        Some(first) => outln!("TAMPERED: {}: {first}", report.source),
     }
     for chain in report.own.iter().chain(&report.imported) {
-        println!(
+        outln!(
             "  desk {}: {} records, signed up to {}, head {}, key {}",
             chain.desk,
             chain.records,
@@ -67,13 +67,13 @@ pub fn print_report(report: &VerifyReport, json: bool) -> anyhow::Result<()> {
         );
     }
     if report.personal_data_rows > 0 || report.purged_records > 0 {
-        println!("  personal data: {} records, {} purged", report.personal_data_rows, report.purged_records);
+        outln!("  personal data: {} records, {} purged", report.personal_data_rows, report.purged_records);
     }
     for finding in report.findings.iter().skip(1) {
-        println!("  also: {finding}");
+        outln!("  also: {finding}");
     }
     for note in &report.notes {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
     Ok(())
 }
