@@ -472,10 +472,12 @@ fn a_purge_before_every_record_removes_nothing_and_is_still_recorded() {
 }
 
 /// `cargo test --release --test audit_query -- --ignored --nocapture`: statistics over a million
-/// inspections (built in bulk, varied outcomes, nationalities, officers, failures) in a few seconds.
+/// inspections (built in bulk, varied outcomes, nationalities, officers, failures) count every
+/// one; the times it prints are figures for the README, not a pass condition (speed is measured
+/// by benchmarks, never by timed tests).
 #[test]
 #[ignore = "builds a million-record log (about 2.5 GB); run in release"]
-fn stats_over_a_million_inspections_take_a_few_seconds() {
+fn stats_over_a_million_inspections_count_every_one() {
     use docexam::audit::entry::EntryKind;
     use docexam::audit::query::{AuditReader, GroupBy};
     const RECORDS: u64 = 1_000_000;
@@ -507,6 +509,5 @@ fn stats_over_a_million_inspections_take_a_few_seconds() {
         let elapsed = started.elapsed();
         eprintln!("stats by {by:?}: {elapsed:?}");
         assert_eq!(stats.inspections, RECORDS + 4);
-        assert!(elapsed < std::time::Duration::from_secs(10), "{by:?} took {elapsed:?}");
     }
 }

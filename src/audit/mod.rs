@@ -9,6 +9,9 @@
 //! - [`log`]: [`AuditLog`], the writer: one `BEGIN IMMEDIATE` transaction per record, with a
 //!   signed checkpoint.
 //! - [`verify`]: [`verify_database`] and the [`verify::RecordCheck`] walk shared by all verifiers.
+//! - [`export`], [`import`]: exports with a proof file and their verification; merging other
+//!   desks' verified exports.
+//! - [`query`], [`purge`]: listing and statistics (`AuditReader`); retention purges of personal data.
 //! - [`supervisor`]: the supervisor passphrase (argon2id).
 //! - [`location`]: where the database lives.
 //! - [`worker`]: [`worker::AuditWorker`], the thread that owns the connection for the desk app.
