@@ -277,7 +277,9 @@ pub fn purge(db: &Path, args: &PurgeArgs) -> anyhow::Result<ExitCode> {
     };
     outln!(
         "purged the personal data of {} inspection(s) recorded before {}{covered}; the purge is record #{}",
-        purged.event.purged, purged.event.before, purged.appended.seq
+        purged.event.purged,
+        purged.event.before,
+        purged.appended.seq
     );
     if !purged.wal_truncated {
         eprintln!(
