@@ -65,7 +65,24 @@ pub enum Command {
     /// Generate specimen document images of fictional people, with a truth file.
     Synth(synth::SynthArgs),
     /// Open the desk app (the default when no subcommand is given).
-    Gui,
+    Gui(GuiArgs),
+}
+
+/// Options of the desk app.
+#[derive(Debug, Default, clap::Args)]
+pub struct GuiArgs {
+    /// An image to open as the first document.
+    #[arg(value_name = "IMAGE")]
+    pub open: Option<std::path::PathBuf>,
+    /// The audit database (default: the settings, then $DOCEXAM_DB, then audit.sqlite in the OS data folder).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<std::path::PathBuf>,
+    /// A folder a scanner writes into: each new image opens as the next document.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<std::path::PathBuf>,
+    /// Where settings and unfinished inspections are kept (default: the OS config folder).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 /// Writes one line to standard output.
@@ -101,17 +118,34 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Inspect(args)) => inspect::run(&args, cli.manuals.as_deref(), reference_date),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Synth(args)) => synth::run(&args, reference_date),
-        Some(Command::Gui) | None => run_gui(reference_date),
+        Some(Command::Gui(args)) => run_gui(args, cli.manuals, reference_date),
+        None => run_gui(GuiArgs::default(), cli.manuals, reference_date),
     }
 }
 
 #[cfg(feature = "gui")]
-fn run_gui(reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
-    docexam::app::run(reference_date).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+fn run_gui(
+    args: GuiArgs,
+    manuals: Option<std::path::PathBuf>,
+    reference_date: CalendarDate,
+) -> anyhow::Result<ExitCode> {
+    let config = docexam::app::AppConfig {
+        reference_date,
+        store_dir: args.state_dir,
+        manuals_dir: manuals,
+        database: args.db,
+        open: args.open,
+        watch: args.watch,
+    };
+    docexam::app::run(config).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "gui"))]
-fn run_gui(_reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+fn run_gui(
+    _args: GuiArgs,
+    _manuals: Option<std::path::PathBuf>,
+    _reference_date: CalendarDate,
+) -> anyhow::Result<ExitCode> {
     anyhow::bail!("this docexam was built without the desk app (cargo feature `gui`); use a subcommand, see --help")
 }

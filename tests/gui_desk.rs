@@ -1,0 +1,211 @@
+//! The desk app driven headless through egui_kittest, as an officer and a supervisor would:
+//! keyboard for the officer's whole inspection, the record found in a temporary audit log.
+#![cfg(feature = "gui")]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use docexam::app::document::{Recording, ScanState};
+use docexam::app::{AppConfig, AuditStatus, DeskApp};
+use docexam::audit::query::{AuditReader, ListFilter};
+use docexam::inspection::AnsweredBy;
+use docexam::mrz::dates::CalendarDate;
+use egui::{Event, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("docexam-gui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn config(dir: &Path) -> AppConfig {
+    AppConfig {
+        reference_date: CalendarDate { year: 2026, month: 11, day: 23 },
+        store_dir: Some(dir.join("state")),
+        manuals_dir: Some(repo("manuals")),
+        database: Some(dir.join("audit.sqlite")),
+        open: None,
+        watch: None,
+    }
+}
+
+fn desk(dir: &Path) -> Harness<'static, DeskApp> {
+    let config = config(dir);
+    Harness::builder().with_size([1400.0, 1000.0]).build_eframe(move |cc| DeskApp::new(&cc.egui_ctx, config))
+}
+
+/// Steps frames until `done` holds (workers answer on their own threads), or fails after `limit`.
+fn step_until(harness: &mut Harness<'_, DeskApp>, limit: Duration, what: &str, done: impl Fn(&DeskApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(2);
+}
+
+fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
+    harness.event(Event::Text(text.to_owned()));
+    harness.run_steps(2);
+}
+
+fn press(harness: &mut Harness<'_, DeskApp>, key: Key) {
+    harness.key_press(key);
+    harness.run_steps(2);
+}
+
+fn press_command(harness: &mut Harness<'_, DeskApp>, key: Key) {
+    harness.key_press_modifiers(Modifiers::COMMAND, key);
+    harness.run_steps(2);
+}
+
+/// Start of shift by keyboard: the officer field has the focus; Enter starts.
+fn start_shift(harness: &mut Harness<'_, DeskApp>, officer: &str) {
+    harness.run_steps(3);
+    type_text(harness, officer);
+    press(harness, Key::Enter);
+    step_until(harness, Duration::from_secs(5), "the shift", |app| app.state.shift.is_some());
+    step_until(harness, Duration::from_secs(30), "the audit log", |app| {
+        matches!(app.state.audit, AuditStatus::Open { .. })
+    });
+}
+
+/// Opens an image by keyboard (Ctrl+L, the path, Enter) and waits for the reading.
+fn open_image(harness: &mut Harness<'_, DeskApp>, image: &Path) {
+    press_command(harness, Key::L);
+    type_text(harness, &image.display().to_string());
+    press(harness, Key::Enter);
+    step_until(harness, Duration::from_secs(120), "the OCR result", |app| {
+        app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. } | ScanState::Failed(_)))
+    });
+}
+
+/// Answers every item the machine left open with P, moving down past the machine's answers.
+fn answer_checklist_by_keyboard(harness: &mut Harness<'_, DeskApp>) {
+    for _ in 0..200 {
+        let Some(document) = harness.state().state.document.as_ref() else { panic!("no document") };
+        if document.inspection.unanswered().next().is_none() {
+            return;
+        }
+        let machine = document.selected_item().is_some_and(|i| i.answered_by == Some(AnsweredBy::Machine));
+        press(harness, if machine { Key::ArrowDown } else { Key::P });
+    }
+    panic!("the checklist did not complete");
+}
+
+#[test]
+fn an_officer_inspects_a_passport_scan_with_the_keyboard_alone_and_it_is_recorded() {
+    let dir = temp_dir("officer");
+    let mut harness = desk(&dir);
+    harness.get_by_label("Start of shift");
+    start_shift(&mut harness, "off-042");
+    open_image(&mut harness, &repo("test-images/scan/td3_clean_0000.png"));
+
+    // The verdict and the typed fields are on screen.
+    harness.get_by_label("VALID MRZ");
+    harness.get_by_label("Fields and check digits");
+    let document = harness.state().state.document.as_ref().unwrap();
+    let report = document.report.as_ref().expect("a report");
+    assert!(report.valid, "{report:?}");
+    assert!(document.inspection.items().iter().any(|i| i.answered_by == Some(AnsweredBy::Machine)));
+
+    answer_checklist_by_keyboard(&mut harness);
+    press(&mut harness, Key::Num1); // admit
+    press_command(&mut harness, Key::Enter);
+    step_until(&mut harness, Duration::from_secs(30), "the record", |app| {
+        app.state.document.as_ref().is_some_and(|d| !matches!(d.recording, Recording::NotYet | Recording::Sending(_)))
+    });
+    let recording = harness.state().state.document.as_ref().unwrap().recording.clone();
+    let Recording::Recorded(seq) = recording else { panic!("not recorded: {recording:?}") };
+    harness.get_by_label_contains(&format!("Recorded as #{seq}"));
+
+    // The record is in the log, as decided, and the draft is gone.
+    drop(harness);
+    let reader = AuditReader::open(&dir.join("audit.sqlite")).unwrap();
+    let listed = reader.latest_records(&ListFilter::default(), 100).unwrap().records;
+    let record = listed.iter().find(|r| r.seq == seq).expect("the record");
+    assert_eq!(record.kind, "inspection");
+    assert_eq!(record.officer.as_deref(), Some("off-042"));
+    assert_eq!(record.outcome.as_deref(), Some("admit"));
+    assert_eq!(record.mrz_verdict.as_deref(), Some("valid"));
+    assert!(!dir.join("state/draft.json").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_wrong_check_digit_shows_red_and_refusing_needs_a_ground() {
+    let dir = temp_dir("refuse");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-7");
+    open_image(&mut harness, &repo("test-images/scan/td2_wrong_check_0000.png"));
+    harness.get_by_label_contains("INVALID MRZ");
+    answer_checklist_by_keyboard(&mut harness);
+    press(&mut harness, Key::Num3); // refuse, no ground yet
+    press_command(&mut harness, Key::Enter);
+    let document = harness.state().state.document.as_ref().unwrap();
+    assert_eq!(document.recording, Recording::NotYet, "refusing without a ground must not record");
+    assert!(!document.violations.is_empty());
+    harness.key_press_modifiers(Modifiers::SHIFT, Key::B); // B: false or forged document
+    harness.run_steps(2);
+    press_command(&mut harness, Key::Enter);
+    step_until(&mut harness, Duration::from_secs(30), "the record", |app| {
+        app.state.document.as_ref().is_some_and(|d| matches!(d.recording, Recording::Recorded(_)))
+    });
+    drop(harness);
+    let reader = AuditReader::open(&dir.join("audit.sqlite")).unwrap();
+    let listed = reader.latest_records(&ListFilter::default(), 100).unwrap().records;
+    assert!(
+        listed.iter().any(|r| r.outcome.as_deref() == Some("refuse") && r.mrz_verdict.as_deref() == Some("invalid"))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
+    let dir = temp_dir("draft");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-9");
+    press_command(&mut harness, Key::T); // type an MRZ
+    type_text(
+        &mut harness,
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    );
+    press(&mut harness, Key::Escape);
+    answer_checklist_by_keyboard(&mut harness);
+    let before = harness.state().state.document.as_ref().unwrap().inspection.clone();
+    drop(harness); // the window closes
+
+    let mut harness = desk(&dir);
+    harness.run_steps(3);
+    assert!(harness.state().state.draft_offer.is_some());
+    harness.get_by_label("Resume it").click();
+    harness.run_steps(3);
+    let document = harness.state().state.document.as_ref().expect("resumed");
+    assert_eq!(document.inspection, before, "every answer came back");
+    assert!(document.mrz_text.starts_with("P<UTOERIKSSON"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_supervisor_verifies_the_log() {
+    let dir = temp_dir("supervisor");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-1");
+    harness.get_by_label("Supervisor").click();
+    harness.run_steps(2);
+    harness.get_by_label("Verify integrity").click();
+    step_until(&mut harness, Duration::from_secs(30), "the verification", |app| {
+        app.state.supervisor.verified.is_some()
+    });
+    harness.get_by_label("INTACT");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
