@@ -314,6 +314,74 @@ fn stats_group_inspections_by_outcome_fraud_type_nationality_officer_and_hour() 
     assert!(lines.iter().all(|l| l.chars().count() == width), "aligned: {table}");
 }
 
+/// Appends copies of the refer inspection (seq 5) decided at other times, with other decisions.
+fn append_decided(scratch: &Scratch, decisions: &[(&str, &str, &[&str])]) {
+    let template = {
+        let conn = rusqlite::Connection::open(scratch.db()).unwrap();
+        let leaf: Vec<u8> = conn.query_row("SELECT leaf FROM log WHERE seq = 5", [], |r| r.get(0)).unwrap();
+        serde_json::from_slice::<Value>(&leaf).unwrap()["body"].clone()
+    };
+    let bodies = decisions.iter().map(|(ended_at, outcome, reasons)| {
+        let mut body = template.clone();
+        body["started_at"] = Value::from(*ended_at);
+        body["ended_at"] = Value::from(*ended_at);
+        body["decision"]["outcome"] = Value::from(*outcome);
+        body["decision"]["refusal_reasons"] = serde_json::json!(reasons);
+        (docexam::audit::entry::EntryKind::Inspection, body)
+    });
+    let mut writer = docexam::audit::AuditLog::open(&scratch.db(), &docexam::audit::OpenOptions::default()).unwrap();
+    writer.append_batch(bodies).unwrap();
+}
+
+#[test]
+fn stats_by_day_count_per_utc_day_in_date_order_and_by_refusal_reason_once_per_ground() {
+    let log = known_log("stats-day");
+    append_decided(
+        &log.scratch,
+        &[
+            ("2026-01-02T00:00:00Z", "seize", &["B"]),
+            ("2026-01-01T23:59:59Z", "refuse", &["B", "H"]),
+            // 00:30 at +01:00 is still the 1st in UTC.
+            ("2026-01-02T00:30:00+01:00", "admit", &[]),
+        ],
+    );
+    // The four inspections of the known log were decided today (or yesterday, run at midnight).
+    let mut days: BTreeMap<String, u64> = BTreeMap::from([("2026-01-01".into(), 2), ("2026-01-02".into(), 1)]);
+    for record in &log.records {
+        *days.entry(record["ended_at"].as_str().unwrap()[..10].to_owned()).or_default() += 1;
+    }
+    let (header, rows) = stats_csv(&log.scratch, "day", &[]);
+    assert_eq!(header, ["day", "count", "share_percent"]);
+    let keys: Vec<(String, u64)> = rows.iter().map(|(key, count, _)| (key.clone(), *count)).collect();
+    let mut expected: Vec<(String, u64)> = days.into_iter().collect();
+    expected.push(("(total)".into(), 7));
+    assert_eq!(keys, expected);
+
+    let (_, rows) = stats_csv(&log.scratch, "day", &["--since", "2026-01-02"]);
+    assert_eq!(rows[0].0, "2026-01-02");
+    assert_eq!(rows.last().unwrap().1, 5);
+
+    // Refusal grounds: the refused specimen's A, and the appended B, B+H.
+    let (header, rows) = stats_csv(&log.scratch, "refusal-reason", &[]);
+    assert_eq!(header[0], "refusal_reason");
+    let share = |count: f64| (count * 1000.0 / 7.0).round() / 10.0;
+    assert_eq!(
+        rows,
+        vec![
+            ("none".into(), 4, share(4.0)),
+            ("B".into(), 2, share(2.0)),
+            ("A".into(), 1, share(1.0)),
+            ("H".into(), 1, share(1.0)),
+            ("(total)".into(), 7, 100.0),
+        ]
+    );
+
+    let table = audit(&log.scratch, &["stats", "--by", "day"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["day", "count", "share"]);
+    assert!(lines[1].starts_with("2026-01-01") && lines[1].contains(" 2 "), "{table}");
+}
+
 #[test]
 fn stats_since_a_later_date_count_nothing_and_earlier_everything() {
     let log = known_log("stats-since");
@@ -503,7 +571,15 @@ fn stats_over_a_million_inspections_count_every_one() {
     }
     eprintln!("built {RECORDS} records in {:?}", started.elapsed());
     let reader = AuditReader::open(&log.scratch.db()).unwrap();
-    for by in [GroupBy::Outcome, GroupBy::FraudType, GroupBy::Nationality, GroupBy::Officer, GroupBy::Hour] {
+    for by in [
+        GroupBy::Outcome,
+        GroupBy::FraudType,
+        GroupBy::Nationality,
+        GroupBy::Officer,
+        GroupBy::Hour,
+        GroupBy::Day,
+        GroupBy::RefusalReason,
+    ] {
         let started = std::time::Instant::now();
         let stats = reader.stats(by, None).unwrap();
         let elapsed = started.elapsed();

@@ -798,6 +798,9 @@ impl RowFormat {
     }
 }
 
+/// How often [`export_log_with_progress`] reports: every this many records read.
+pub const PROGRESS_RECORDS: u64 = 10_000;
+
 /// Records per batch handed from the thread reading the log to a thread formatting them.
 const BATCH_RECORDS: usize = 256;
 /// Threads formatting records (batches are dealt to them in turn, and their chunks written in the
@@ -969,6 +972,7 @@ fn write_snapshot(
     format: RowFormat,
     personal_data: bool,
     out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Snapshot, [u8; 32]), AuditError> {
     let io = |source| AuditError::Io { path: out.to_owned(), action: "write the export", source };
     std::thread::scope(|scope| {
@@ -995,7 +999,7 @@ fn write_snapshot(
         let hasher = scope.spawn(move || hash_chunks(first, &formatted, &hashed_sender));
         let writer = scope.spawn(move || write_chunks(file, first, &hashed, &spare_chunk_senders, &sync_sender));
         let syncer = scope.spawn(move || sync_when_asked(file, sync_requests));
-        let read = read_snapshot(log, personal_data, out, &batch_senders, &spare_batches);
+        let read = read_snapshot(log, personal_data, out, &batch_senders, &spare_batches, progress);
         drop(batch_senders);
         let formatted: Vec<_> = formatters.into_iter().map(joined).collect();
         let sha256 = joined(hasher);
@@ -1011,13 +1015,14 @@ fn write_snapshot(
 }
 
 /// Reads the last checkpoint and the records it covers in one read transaction, checks them on the
-/// way and sends them on in batches.
+/// way and sends them on in batches; calls `progress(read, records)` every [`PROGRESS_RECORDS`].
 fn read_snapshot(
     log: &AuditLog,
     personal_data: bool,
     out: &Path,
     formatters: &[SyncSender<Batch>],
     spare_batches: &Receiver<Batch>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Snapshot, AuditError> {
     let db = log.path();
     let sql = |action| move |e| AuditError::sqlite(db, action, e);
@@ -1081,6 +1086,10 @@ fn read_snapshot(
             _ => None,
         };
         batch.push(&RecordOut { seq, kind, at, leaf, chain: &chain, personal });
+        // The pipeline behind holds only a few batches, so records read is close to records written.
+        if check.size().is_multiple_of(PROGRESS_RECORDS) {
+            progress(check.size(), records);
+        }
         if batch.records.len() >= BATCH_RECORDS {
             let next = spare_batches.try_recv().unwrap_or_default();
             send(std::mem::replace(&mut batch, next))?;
@@ -1113,7 +1122,7 @@ fn read_snapshot(
 }
 
 /// A TEXT column, borrowed; any other value fails exactly as `row.get::<_, String>` does.
-fn text_column<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
+pub(super) fn text_column<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
     let value = row.get_ref(index)?;
     value.as_str().map_err(|_| column_error(row.get::<_, String>(index).err(), index, value))
 }
@@ -1164,6 +1173,20 @@ pub fn export_log(
     personal_data: bool,
     by: Actor,
 ) -> Result<ExportSummary, AuditError> {
+    export_log_with_progress(log, format, out, personal_data, by, &mut |_, _| {})
+}
+
+/// [`export_log`], calling `progress(done, total)` on this thread every [`PROGRESS_RECORDS`]
+/// records read (`total`: the records the export will hold). Not called for the last partial
+/// stretch: the returned summary says the export is complete.
+pub fn export_log_with_progress(
+    log: &mut AuditLog,
+    format: ExportFormat,
+    out: &Path,
+    personal_data: bool,
+    by: Actor,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ExportSummary, AuditError> {
     let proof_path = proof_path_for(out);
     for target in [out, proof_path.as_path()] {
         if target.exists() {
@@ -1190,7 +1213,7 @@ pub fn export_log(
             (first, RowFormat::Csv { personal_columns: personal_data })
         }
     };
-    let (snapshot, sha256) = write_snapshot(log, &file, &first, row_format, personal_data, out)?;
+    let (snapshot, sha256) = write_snapshot(log, &file, &first, row_format, personal_data, out, progress)?;
     file.sync_all().map_err(io("write the export"))?;
     drop(file);
 

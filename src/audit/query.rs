@@ -1,4 +1,5 @@
-//! Reading the log: records listed one by one, and statistics over inspections.
+//! Reading the log: records listed one by one or the latest page of them, one record's stored leaf,
+//! and statistics over inspections.
 //!
 //! [`AuditReader`] reads the desk's own records and the imported desks' records through a
 //! read-only connection. It parses only the fields it shows, leniently (unknown keys ignored, so
@@ -15,7 +16,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::SyncSender;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension as _, params};
 use serde::{Deserialize, Serialize};
 
 use super::AuditError;
@@ -23,6 +24,7 @@ use super::entry::{
     Actor, AuthFailed, EntryKind, Envelope, ExportEvent, ImportEvent, ImportRefused, LogCreated, PurgeEvent, Role,
     Settings,
 };
+use super::export::text_column;
 use super::log::read_log_created;
 use super::schema::{self, Access};
 use crate::inspection::{Outcome, Timestamp};
@@ -76,6 +78,64 @@ pub struct ListedRecord {
     pub description: Option<String>,
 }
 
+impl ListFilter {
+    /// Whether a record that passed the date filter passes the outcome filter too.
+    fn wants_outcome_of(&self, record: &ListedRecord) -> bool {
+        self.outcomes.is_empty()
+            || record.outcome.as_deref().is_some_and(|o| self.outcomes.iter().any(|w| w.key() == o))
+    }
+}
+
+/// A page of the most recent records ([`AuditReader::latest_records`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestRecords {
+    /// At most the `limit` asked for, newest first.
+    pub records: Vec<ListedRecord>,
+    /// How many records pass the filter in all.
+    pub total: u64,
+}
+
+/// The order [`AuditReader`] walks the stored records in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// Own records by seq, then imported ones by desk and seq.
+    Listing,
+    /// Own records from the last back, then imported ones, desks in reverse name order, each from
+    /// its last record back.
+    NewestFirst,
+}
+
+/// A stored record, borrowed from its row, before its leaf is parsed.
+struct StoredRecord<'r> {
+    desk: &'r str,
+    imported: bool,
+    seq: u64,
+    at: &'r str,
+    kind: &'r str,
+    leaf: &'r [u8],
+}
+
+impl StoredRecord<'_> {
+    /// The record as listed (parses the leaf).
+    fn describe(&self) -> ListedRecord {
+        let record = ListedRecord {
+            desk: self.desk.to_owned(),
+            imported: self.imported,
+            seq: self.seq,
+            at: self.at.to_owned(),
+            kind: self.kind.to_owned(),
+            officer: None,
+            document_code: None,
+            issuer: None,
+            nationality: None,
+            mrz_verdict: None,
+            outcome: None,
+            description: None,
+        };
+        describe(record, self.leaf)
+    }
+}
+
 /// What `audit stats` groups inspections by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupBy {
@@ -90,6 +150,11 @@ pub enum GroupBy {
     Officer,
     /// Hour of the day (UTC) the inspection was decided.
     Hour,
+    /// Day (UTC) the inspection was decided, `YYYY-MM-DD`; days without inspections have no row.
+    Day,
+    /// Refusal grounds of the decision (`A` to `I`); an inspection counts once per ground, `none`
+    /// without one.
+    RefusalReason,
 }
 
 impl GroupBy {
@@ -101,19 +166,24 @@ impl GroupBy {
             GroupBy::Nationality => "nationality",
             GroupBy::Officer => "officer",
             GroupBy::Hour => "hour",
+            GroupBy::Day => "day",
+            GroupBy::RefusalReason => "refusal_reason",
         }
     }
 }
 
 /// The key of inspections without a failed item (fraud types).
 pub const NO_FRAUD_TYPE: &str = "none";
+/// The key of inspections whose decision gives no refusal ground.
+pub const NO_REFUSAL_REASON: &str = "none";
 /// The key of inspections that do not say (no nationality read, no officer id).
 pub const UNKNOWN_KEY: &str = "(unknown)";
 
 /// One group of inspections.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatsRow {
-    /// The group (an outcome key, a failure code, a nationality, an officer id, an hour `00`-`23`).
+    /// The group (an outcome key, a failure code, a nationality, an officer id, an hour `00`-`23`,
+    /// a day `YYYY-MM-DD`, a refusal ground `A`-`I`).
     pub key: String,
     /// Inspections in it.
     pub count: u64,
@@ -128,7 +198,8 @@ pub struct Stats {
     /// Inspections counted (the total; with fraud types, groups can add up to more).
     pub inspections: u64,
     /// The groups, in display order: outcomes in their usual order (all five, even at zero),
-    /// hours from 00, everything else by count, largest first.
+    /// hours from 00, days from the earliest, everything else by count, largest first. Hours and
+    /// days that cannot be told sort first as `(unknown)`.
     pub rows: Vec<StatsRow>,
 }
 
@@ -169,6 +240,67 @@ pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(cell)
     }
+}
+
+/// A leaf (or any JSON) laid out for reading: two-space indents, keys in their stored order and
+/// every value exactly as stored (re-serialising through a map would sort the keys). Bytes that
+/// are not JSON come back as they are (invalid UTF-8 replaced).
+pub fn pretty_json(json: &[u8]) -> String {
+    let text = String::from_utf8_lossy(json);
+    if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err() {
+        return text.into_owned();
+    }
+    fn new_line(out: &mut String, depth: usize) {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                while chars.next_if(|c| c.is_ascii_whitespace()).is_some() {}
+                // An empty object or list stays on its line.
+                if let Some(close) = chars.next_if(|c| matches!(c, '}' | ']')) {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    new_line(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                new_line(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                new_line(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            // The text is valid JSON: whitespace outside strings carries nothing.
+            c if c.is_ascii_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A string field of a leaf, borrowed from the leaf when it has no escapes.
@@ -365,6 +497,66 @@ impl<'a> Grouping<'a> for ByFraudType<'a> {
     }
 }
 
+#[derive(Debug, Deserialize)]
+struct ByDay<'a> {
+    #[serde(borrow, default)]
+    ended_at: Option<Text<'a>>,
+}
+
+/// The UTC day of `seconds` as `YYYY-MM-DD`, written into `buffer` (no allocation per record).
+fn day_key(seconds: i64, buffer: &mut [u8; 10]) -> Option<&str> {
+    use std::io::Write as _;
+    let mut rest: &mut [u8] = buffer;
+    // Fails when the date does not fit: never for the years 1 to 9999 a `Timestamp` holds.
+    write!(rest, "{}", CalendarDate::from_unix_seconds(seconds)).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    std::str::from_utf8(buffer).ok()
+}
+
+impl<'a> Grouping<'a> for ByDay<'a> {
+    fn ended_at(&self) -> Option<&Text<'a>> {
+        self.ended_at.as_ref()
+    }
+    fn groups(&self, decided_at: Option<i64>, count: &mut dyn FnMut(&str)) {
+        let mut buffer = [0u8; 10];
+        count(decided_at.and_then(|at| day_key(at, &mut buffer)).unwrap_or(UNKNOWN_KEY));
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ByRefusalReason<'a> {
+    #[serde(borrow, default)]
+    ended_at: Option<Text<'a>>,
+    #[serde(borrow, default)]
+    decision: Option<RefusalFields<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RefusalFields<'a> {
+    #[serde(borrow, default)]
+    refusal_reasons: Vec<Text<'a>>,
+}
+
+impl<'a> Grouping<'a> for ByRefusalReason<'a> {
+    fn ended_at(&self) -> Option<&Text<'a>> {
+        self.ended_at.as_ref()
+    }
+    fn groups(&self, _: Option<i64>, count: &mut dyn FnMut(&str)) {
+        let reasons = self.decision.as_ref().map_or(&[][..], |d| d.refusal_reasons.as_slice());
+        if reasons.is_empty() {
+            count(NO_REFUSAL_REASON);
+        }
+        for (n, reason) in reasons.iter().enumerate() {
+            // docexam never records a ground twice; a reader counts each once anyway.
+            if !reasons.iter().take(n).any(|r| r.as_str() == reason.as_str()) {
+                count(reason.as_str());
+            }
+        }
+    }
+}
+
 /// The failure codes of the failed items, each once, read item by item (no list of items is
 /// built).
 #[derive(Debug, Default)]
@@ -439,6 +631,8 @@ impl StatsCounter {
             GroupBy::Nationality => self.add_as::<ByNationality<'_>>(leaf),
             GroupBy::Officer => self.add_as::<ByOfficer<'_>>(leaf),
             GroupBy::Hour => self.add_as::<ByHour<'_>>(leaf),
+            GroupBy::Day => self.add_as::<ByDay<'_>>(leaf),
+            GroupBy::RefusalReason => self.add_as::<ByRefusalReason<'_>>(leaf),
         }
     }
 
@@ -476,7 +670,7 @@ impl StatsCounter {
             }
         }
         let mut rest: Vec<StatsRow> = counts.into_iter().map(|(key, count)| StatsRow { key, count }).collect();
-        if self.by == GroupBy::Hour {
+        if matches!(self.by, GroupBy::Hour | GroupBy::Day) {
             rest.sort_by(|a, b| a.key.cmp(&b.key));
         } else {
             rest.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
@@ -534,15 +728,91 @@ impl AuditReader {
         filter: &ListFilter,
         mut visit: impl FnMut(&ListedRecord) -> Result<(), E>,
     ) -> Result<u64, E> {
+        let mut visited = 0u64;
+        self.for_each_stored::<E>(filter, Order::Listing, |stored| {
+            let record = stored.describe();
+            if filter.wants_outcome_of(&record) {
+                visit(&record)?;
+                visited += 1;
+            }
+            Ok(())
+        })?;
+        Ok(visited)
+    }
+
+    /// The `limit` most recent records that pass `filter`, newest first, and how many pass in
+    /// all. Most recent in log order, not by the clock: the desk's own records from its last one
+    /// back, then the imported desks' records, each desk from its last one back (desks in reverse
+    /// name order). Run it in one [`AuditReader::snapshot`] when other processes may import
+    /// meanwhile.
+    pub fn latest_records(&self, filter: &ListFilter, limit: usize) -> Result<LatestRecords, AuditError> {
+        // Preallocate for a page of a list, not for whatever `limit` says.
+        let mut records = Vec::with_capacity(limit.min(1024));
+        let mut total = 0u64;
+        self.for_each_stored(filter, Order::NewestFirst, |stored| {
+            // Without an outcome filter every stored record matches: only the ones kept need their
+            // leaf parsed, which is most of the work.
+            if filter.outcomes.is_empty() {
+                if records.len() < limit {
+                    records.push(stored.describe());
+                }
+            } else {
+                let record = stored.describe();
+                if !filter.wants_outcome_of(&record) {
+                    return Ok(());
+                }
+                if records.len() < limit {
+                    records.push(record);
+                }
+            }
+            total += 1;
+            Ok::<(), AuditError>(())
+        })?;
+        Ok(LatestRecords { records, total })
+    }
+
+    /// The stored leaf (the exact bytes hashed) of record `seq` of `desk`: the desk's own log or
+    /// an imported desk. `None` when there is no such record.
+    pub fn record_leaf(&self, desk: &str, seq: u64) -> Result<Option<Vec<u8>>, AuditError> {
+        let Ok(seq) = i64::try_from(seq) else { return Ok(None) };
+        let own_desk = read_log_created(&self.conn, &self.path)?.map(|c| c.desk);
+        let sql = self.sql("read a record");
+        if own_desk.as_deref() == Some(desk) {
+            self.conn.query_row("SELECT leaf FROM log WHERE seq = ?1", [seq], |row| row.get(0)).optional().map_err(sql)
+        } else {
+            self.conn
+                .query_row("SELECT leaf FROM imported_record WHERE desk = ?1 AND seq = ?2", params![desk, seq], |row| {
+                    row.get(0)
+                })
+                .optional()
+                .map_err(sql)
+        }
+    }
+
+    /// Calls `each` with every stored record written on or after `filter.since` (only
+    /// inspections when the filter names outcomes; the outcomes themselves are left to `each`),
+    /// in `order`.
+    fn for_each_stored<E: From<AuditError>>(
+        &self,
+        filter: &ListFilter,
+        order: Order,
+        mut each: impl FnMut(&StoredRecord<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
         let own_desk = read_log_created(&self.conn, &self.path)?.map(|c| c.desk).unwrap_or_default();
         let only_inspections = if filter.outcomes.is_empty() { "" } else { " WHERE kind = 'inspection'" };
         let since = filter.since.map(start_of_day);
-        let mut visited = 0u64;
+        // Backwards along the primary keys, so newest first needs no sort.
+        let (own_order, imported_order) = match order {
+            Order::Listing => ("seq", "desk, seq"),
+            Order::NewestFirst => ("seq DESC", "desk DESC, seq DESC"),
+        };
         let queries = [
-            (false, format!("SELECT ?1, seq, kind, at, leaf FROM log{only_inspections} ORDER BY seq")),
+            (false, format!("SELECT ?1, seq, kind, at, leaf FROM log{only_inspections} ORDER BY {own_order}")),
             (
                 true,
-                format!("SELECT desk, seq, kind, at, leaf FROM imported_record{only_inspections} ORDER BY desk, seq"),
+                format!(
+                    "SELECT desk, seq, kind, at, leaf FROM imported_record{only_inspections} ORDER BY {imported_order}"
+                ),
             ),
         ];
         for (imported, query) in queries {
@@ -557,31 +827,18 @@ impl AuditReader {
                 {
                     continue;
                 }
-                let record = ListedRecord {
-                    desk: row.get(0).map_err(&sql)?,
+                let stored = StoredRecord {
+                    desk: text_column(row, 0).map_err(&sql)?,
                     imported,
                     seq: u64::try_from(row.get::<_, i64>(1).map_err(&sql)?).unwrap_or(u64::MAX),
-                    at: at.to_owned(),
-                    kind: row.get(2).map_err(&sql)?,
-                    officer: None,
-                    document_code: None,
-                    issuer: None,
-                    nationality: None,
-                    mrz_verdict: None,
-                    outcome: None,
-                    description: None,
+                    at,
+                    kind: text_column(row, 2).map_err(&sql)?,
+                    leaf: row.get_ref(4).map_err(&sql)?.as_bytes().unwrap_or_default(),
                 };
-                let leaf = row.get_ref(4).map_err(&sql)?.as_bytes().unwrap_or_default();
-                let record = describe(record, leaf);
-                let wanted = filter.outcomes.is_empty()
-                    || record.outcome.as_deref().is_some_and(|o| filter.outcomes.iter().any(|w| w.key() == o));
-                if wanted {
-                    visit(&record)?;
-                    visited += 1;
-                }
+                each(&stored)?;
             }
         }
-        Ok(visited)
+        Ok(())
     }
 
     /// Counts the inspections (own and imported) decided on or after `since`, grouped `by`.
@@ -866,6 +1123,67 @@ mod tests {
         assert_eq!(keyed(&counted(GroupBy::Hour, None, &leaves)), vec![("00", 1), ("08", 2), ("23", 1)]);
     }
 
+    /// `leaf` with the decision's refusal grounds set to `reasons`.
+    fn with_refusal_reasons(leaf: &[u8], reasons: &[&str]) -> Vec<u8> {
+        let mut value: serde_json::Value = serde_json::from_slice(leaf).unwrap();
+        value["body"]["decision"]["refusal_reasons"] = json!(reasons);
+        serde_json::to_vec(&value).unwrap()
+    }
+
+    #[test]
+    fn days_come_in_date_order_and_the_day_is_the_utc_day_of_the_decision() {
+        let mut leaves = sample();
+        // Decided 00:30 on the 4th at +01:00: the 3rd in UTC. No `ended_at`: the record time counts.
+        leaves.push(inspection_leaf("2026-01-04T00:30:00+01:00", None, None, "admit", &[]));
+        let mut undated: serde_json::Value = serde_json::from_slice(&sample()[0]).unwrap();
+        undated["body"]["ended_at"] = serde_json::Value::Null;
+        undated["at"] = json!("2025-12-31T23:59:59Z");
+        leaves.push(serde_json::to_vec(&undated).unwrap());
+        let stats = counted(GroupBy::Day, None, &leaves);
+        assert_eq!(
+            keyed(&stats),
+            vec![("2025-12-31", 1), ("2026-01-01", 1), ("2026-01-02", 1), ("2026-01-03", 2), ("2026-01-04", 1)]
+        );
+        assert_eq!(stats.inspections, 6);
+        assert_eq!(
+            keyed(&counted(GroupBy::Day, Some("2026-01-03"), &leaves)),
+            vec![("2026-01-03", 2), ("2026-01-04", 1)]
+        );
+        let mut buffer = [0u8; 10];
+        assert_eq!(day_key(-1, &mut buffer), Some("1969-12-31"));
+        assert_eq!(day_key(253_402_300_799, &mut buffer), Some("9999-12-31"));
+        assert_eq!(day_key(253_402_300_800, &mut buffer), None, "five-digit years do not fit");
+    }
+
+    #[test]
+    fn refusal_reasons_count_each_ground_once_per_inspection_and_none_without_one() {
+        let leaves = sample();
+        let leaves = vec![
+            leaves[0].clone(),
+            with_refusal_reasons(&leaves[1], &["A", "B"]),
+            with_refusal_reasons(&leaves[2], &["B", "B"]),
+            with_refusal_reasons(&leaves[3], &[]),
+        ];
+        let stats = counted(GroupBy::RefusalReason, None, &leaves);
+        assert_eq!(keyed(&stats), vec![("B", 2), ("none", 2), ("A", 1)]);
+        assert_eq!((stats.inspections, stats.by.key_name()), (4, "refusal_reason"));
+    }
+
+    #[test]
+    fn pretty_json_keeps_the_stored_order_and_values_and_leaves_non_json_alone() {
+        let leaf =
+            br#"{"v":1,"log":"d","seq":2,"kind":"x","at":"t","body":{"z":[],"a":{},"s":"a,b:{\"c\"}\\","n":[1.50,-2e3]}}"#;
+        let pretty = pretty_json(leaf);
+        assert_eq!(
+            pretty,
+            "{\n  \"v\": 1,\n  \"log\": \"d\",\n  \"seq\": 2,\n  \"kind\": \"x\",\n  \"at\": \"t\",\n  \"body\": {\n    \"z\": [],\n    \"a\": {},\n    \"s\": \"a,b:{\\\"c\\\"}\\\\\",\n    \"n\": [\n      1.50,\n      -2e3\n    ]\n  }\n}"
+        );
+        let reparsed: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+        assert_eq!(reparsed, serde_json::from_slice::<serde_json::Value>(leaf).unwrap());
+        assert_eq!(pretty_json(b"{\"v\":1"), "{\"v\":1");
+        assert_eq!(pretty_json(b"not json \xff"), "not json \u{fffd}");
+    }
+
     #[test]
     fn since_counts_inspections_decided_on_or_after_the_day() {
         let stats = counted(GroupBy::Outcome, Some("2026-01-03"), &sample());
@@ -959,7 +1277,7 @@ mod tests {
         assert_eq!(
             listed,
             vec![
-                (own_desk, false, 0, "log_created".into(), None),
+                (own_desk.clone(), false, 0, "log_created".into(), None),
                 ("desk-a".into(), true, 5, "inspection".into(), Some("admit".into())),
                 ("desk-b".into(), true, 1, "inspection".into(), Some("seize".into())),
                 ("desk-b".into(), true, 2, "export".into(), None),
@@ -974,6 +1292,18 @@ mod tests {
             })
             .unwrap();
         assert_eq!(only, vec![("desk-b".to_owned(), 1, Some("PLW".to_owned()), Some("off-b".to_owned()))]);
+
+        // Newest first: the own records from the last back, then the imported desks'.
+        let latest = reader.latest_records(&ListFilter::default(), 3).unwrap();
+        let page: Vec<(&str, u64)> = latest.records.iter().map(|r| (r.desk.as_str(), r.seq)).collect();
+        assert_eq!((page, latest.total), (vec![(own_desk.as_str(), 0), ("desk-b", 2), ("desk-b", 1)], 4));
+        let latest = reader.latest_records(&seized, 5).unwrap();
+        assert_eq!(latest.total, 1);
+        assert_eq!((latest.records[0].desk.as_str(), latest.records[0].imported), ("desk-b", true));
+        assert_eq!(reader.record_leaf("desk-a", 5).unwrap(), Some(imported[2].3.clone()));
+        assert_eq!(reader.record_leaf("desk-a", 1).unwrap(), None);
+        assert_eq!(reader.record_leaf("desk-z", 5).unwrap(), None);
+        assert!(reader.record_leaf(&own_desk, 0).unwrap().is_some_and(|leaf| leaf.starts_with(b"{\"v\":1,")));
 
         let stats = reader.stats(GroupBy::Outcome, None).unwrap();
         assert_eq!(stats.inspections, 2);

@@ -60,6 +60,10 @@ pub enum GroupBy {
     Officer,
     /// Hour of the day (UTC) the inspection was decided.
     Hour,
+    /// Day (UTC) the inspection was decided, YYYY-MM-DD, in date order (days without inspections are left out).
+    Day,
+    /// Refusal grounds A-I of the decision; an inspection counts once per ground, "none" without one.
+    RefusalReason,
 }
 
 impl From<GroupBy> for docexam::audit::query::GroupBy {
@@ -70,6 +74,8 @@ impl From<GroupBy> for docexam::audit::query::GroupBy {
             GroupBy::Nationality => Self::Nationality,
             GroupBy::Officer => Self::Officer,
             GroupBy::Hour => Self::Hour,
+            GroupBy::Day => Self::Day,
+            GroupBy::RefusalReason => Self::RefusalReason,
         }
     }
 }
