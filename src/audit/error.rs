@@ -127,6 +127,16 @@ pub enum AuditError {
     /// The supervisor passphrase was wrong, missing, or not set up yet.
     #[error("{0}")]
     Auth(String),
+    /// A record asked for by desk and number that the log does not hold.
+    #[error("the audit log {path} has no record #{seq} of desk {desk}")]
+    NoSuchRecord {
+        /// The database.
+        path: PathBuf,
+        /// The desk asked for.
+        desk: String,
+        /// The record number asked for.
+        seq: u64,
+    },
     /// An export or proof file that is not what it claims to be (malformed, not verifiable).
     #[error("{path}: {detail}")]
     BadExport {

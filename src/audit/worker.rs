@@ -2,26 +2,124 @@
 //! app). The UI sends requests and never blocks: replies come back on a channel, and a `notify`
 //! callback (the GUI passes its repaint request) wakes the UI when one arrives.
 //!
-//! One owner keeps the invariants simple: one connection, one writer in this process, requests
-//! applied in the order they were sent.
+//! One owner keeps the invariants simple: one writer in this process (plus a read-only connection
+//! on the same thread for listing and statistics), requests applied in the order they were sent.
+//! The desk app asks everything of the log here: recording, listing, one record, statistics,
+//! supervisor authentication, export (with progress), purge, verification and the settings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
+use super::entry::{Actor, Settings};
+use super::export::{ExportFormat, ExportSummary, export_log_with_progress};
+use super::purge::Purged;
+use super::query::{AuditReader, GroupBy, ListFilter, ListedRecord, Stats, pretty_json};
 use super::{AuditError, AuditLog, OpenOptions, VerifyReport, verify_database};
 use crate::inspection::Inspection;
+use crate::mrz::dates::CalendarDate;
 
-/// What the shell asks of the log.
-#[derive(Debug)]
+/// What the shell asks of the log. Supervisor actions take the [`Actor`] an
+/// [`AuditRequest::Authenticate`] returned.
 pub enum AuditRequest {
     /// Record a decided inspection.
     RecordInspection(Box<Inspection>),
     /// Verify the whole database.
     Verify,
+    /// Check the supervisor passphrase for `action` (words recorded with a failure, e.g. "export
+    /// the log"). A wrong passphrase is recorded as an `auth_failed` record, as in the CLI.
+    Authenticate {
+        /// The passphrase typed (never recorded, never shown by `Debug`).
+        passphrase: String,
+        /// What the supervisor wants to do.
+        action: String,
+        /// The supervisor's name or id, if given.
+        name: Option<String>,
+    },
+    /// The `limit` most recent records that pass `filter`, newest first (see
+    /// [`AuditReader::latest_records`]), and how many pass in all.
+    List {
+        /// Which records.
+        filter: ListFilter,
+        /// At most this many are returned.
+        limit: usize,
+    },
+    /// One record's stored leaf, for a detail view.
+    Record {
+        /// The desk whose log holds it (the own desk or an imported one).
+        desk: String,
+        /// Its position in that log.
+        seq: u64,
+    },
+    /// Inspections counted by group.
+    Stats {
+        /// The grouping.
+        by: GroupBy,
+        /// Only inspections decided on or after this day (UTC).
+        since: Option<CalendarDate>,
+    },
+    /// Export the log with its proof file; progress replies come first.
+    Export {
+        /// CSV or JSON lines.
+        format: ExportFormat,
+        /// The export file (never overwritten; the proof goes beside it).
+        out: PathBuf,
+        /// Include personal data where the log still has it.
+        personal_data: bool,
+        /// The authenticated supervisor.
+        by: Actor,
+    },
+    /// Remove the personal data of inspections recorded before `before` (UTC).
+    Purge {
+        /// The first day whose records keep their personal data.
+        before: CalendarDate,
+        /// The authenticated supervisor.
+        by: Actor,
+    },
+    /// The current settings.
+    Settings,
 }
 
-/// The answer to one request.
+impl std::fmt::Debug for AuditRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuditRequest::RecordInspection(inspection) => f.debug_tuple("RecordInspection").field(inspection).finish(),
+            AuditRequest::Verify => f.write_str("Verify"),
+            // A request may end up in a log or a panic message: the passphrase must not.
+            AuditRequest::Authenticate { passphrase: _, action, name } => f
+                .debug_struct("Authenticate")
+                .field("passphrase", &"<hidden>")
+                .field("action", action)
+                .field("name", name)
+                .finish(),
+            AuditRequest::List { filter, limit } => {
+                f.debug_struct("List").field("filter", filter).field("limit", limit).finish()
+            }
+            AuditRequest::Record { desk, seq } => {
+                f.debug_struct("Record").field("desk", desk).field("seq", seq).finish()
+            }
+            AuditRequest::Stats { by, since } => f.debug_struct("Stats").field("by", by).field("since", since).finish(),
+            AuditRequest::Export { format, out, personal_data, by } => f
+                .debug_struct("Export")
+                .field("format", format)
+                .field("out", out)
+                .field("personal_data", personal_data)
+                .field("by", by)
+                .finish(),
+            AuditRequest::Purge { before, by } => {
+                f.debug_struct("Purge").field("before", before).field("by", by).finish()
+            }
+            AuditRequest::Settings => f.write_str("Settings"),
+        }
+    }
+}
+
+/// Stands in for the passphrase hash in [`AuditReply::Settings`].
+pub const PASSPHRASE_HASH_WITHHELD: &str = "(set; the hash stays in the log)";
+
+/// The answer to one request. Every request gets exactly one final reply; an export may send
+/// [`AuditReply::ExportProgress`] replies before it, under the same id.
 #[derive(Debug)]
 pub enum AuditReply {
     /// The log opened (first reply): desk id and record count.
@@ -38,8 +136,46 @@ pub enum AuditReply {
     },
     /// The verification result.
     Verified(VerifyReport),
-    /// The request failed; nothing was recorded.
+    /// The passphrase was right: pass this actor with the supervisor's requests.
+    Authenticated(Actor),
+    /// The most recent matching records, newest first.
+    Listed {
+        /// At most the `limit` asked for.
+        records: Vec<ListedRecord>,
+        /// How many records match in all.
+        total: u64,
+    },
+    /// One record.
+    RecordDetail {
+        /// Its stored leaf, laid out for reading (keys in stored order).
+        leaf_json: String,
+    },
+    /// The statistics asked for.
+    Stats(Stats),
+    /// An export is under way: `done` of `total` records read (a few replies per second at
+    /// most, none for a small log).
+    ExportProgress {
+        /// Records read so far.
+        done: u64,
+        /// Records the export will hold.
+        total: u64,
+    },
+    /// The export and its proof are written and the export is recorded.
+    Exported(ExportSummary),
+    /// The purge is recorded and done.
+    Purged(Purged),
+    /// The current settings. `supervisor_passphrase` is [`PASSPHRASE_HASH_WITHHELD`] when a
+    /// passphrase is set up (the UI needs to know that, not the hash), `None` when not.
+    Settings(Settings),
+    /// The request failed; nothing was recorded (except a wrong passphrase, which is).
     Failed(AuditError),
+}
+
+impl AuditReply {
+    /// Whether this is the last reply to its request (everything but progress).
+    pub fn is_final(&self) -> bool {
+        !matches!(self, AuditReply::ExportProgress { .. })
+    }
 }
 
 /// Numbers requests so replies can be matched to them.
@@ -109,8 +245,67 @@ impl Drop for AuditWorker {
     }
 }
 
+/// At most one [`AuditReply::ExportProgress`] per this interval (the first goes out at once).
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
+
+/// What the worker thread owns: the writer and, once something was read, a reader.
+struct Desk {
+    log: AuditLog,
+    /// A read-only connection kept between requests. Idle between them, so it never holds back a
+    /// purge's truncation of the write-ahead log.
+    reader: Option<AuditReader>,
+}
+
+impl Desk {
+    fn reader(&mut self) -> Result<&AuditReader, AuditError> {
+        let reader = match self.reader.take() {
+            Some(reader) => reader,
+            None => AuditReader::open(self.log.path())?,
+        };
+        Ok(self.reader.insert(reader))
+    }
+
+    /// Answers one request; `progress` is called while an export runs.
+    fn answer(&mut self, request: AuditRequest, progress: &mut dyn FnMut(u64, u64)) -> Result<AuditReply, AuditError> {
+        Ok(match request {
+            AuditRequest::RecordInspection(inspection) => {
+                AuditReply::Recorded { seq: self.log.record_inspection(&inspection)?.seq }
+            }
+            AuditRequest::Verify => AuditReply::Verified(verify_database(self.log.path())?),
+            AuditRequest::Authenticate { passphrase, action, name } => {
+                AuditReply::Authenticated(self.log.authenticate_supervisor(&passphrase, &action, name.as_deref())?)
+            }
+            AuditRequest::List { filter, limit } => {
+                let latest = self.reader()?.snapshot(|reader| reader.latest_records(&filter, limit))?;
+                AuditReply::Listed { records: latest.records, total: latest.total }
+            }
+            AuditRequest::Record { desk, seq } => match self.reader()?.record_leaf(&desk, seq)? {
+                Some(leaf) => AuditReply::RecordDetail { leaf_json: pretty_json(&leaf) },
+                None => return Err(AuditError::NoSuchRecord { path: self.log.path().to_owned(), desk, seq }),
+            },
+            AuditRequest::Stats { by, since } => AuditReply::Stats(self.reader()?.stats(by, since)?),
+            AuditRequest::Export { format, out, personal_data, by } => AuditReply::Exported(export_log_with_progress(
+                &mut self.log,
+                format,
+                &out,
+                personal_data,
+                by,
+                progress,
+            )?),
+            AuditRequest::Purge { before, by } => AuditReply::Purged(self.log.purge_personal_data(before, by)?),
+            AuditRequest::Settings => {
+                let mut settings = self.log.settings()?;
+                if settings.supervisor_passphrase.is_some() {
+                    settings.supervisor_passphrase = Some(PASSPHRASE_HASH_WITHHELD.to_owned());
+                }
+                AuditReply::Settings(settings)
+            }
+        })
+    }
+}
+
 fn serve(
-    path: &std::path::Path,
+    path: &Path,
     options: &OpenOptions,
     requests: Receiver<(RequestId, AuditRequest)>,
     replies: &Sender<(RequestId, AuditReply)>,
@@ -123,10 +318,10 @@ fn serve(
     // On failure the request channel is closed before the reply goes out, so a shell that has
     // read the failure can no longer queue requests that would never be answered.
     let opened = AuditLog::open(path, options).and_then(|log| log.size().map(|records| (log, records)));
-    let mut log = match opened {
+    let mut desk = match opened {
         Ok((log, records)) => {
             reply(OPEN_REQUEST, AuditReply::Opened { desk: log.desk().to_owned(), records });
-            log
+            Desk { log, reader: None }
         }
         Err(e) => {
             drop(requests);
@@ -134,16 +329,15 @@ fn serve(
         }
     };
     while let Ok((id, request)) = requests.recv() {
-        let answer = match request {
-            AuditRequest::RecordInspection(inspection) => match log.record_inspection(&inspection) {
-                Ok(appended) => AuditReply::Recorded { seq: appended.seq },
-                Err(e) => AuditReply::Failed(e),
-            },
-            AuditRequest::Verify => match verify_database(log.path()) {
-                Ok(report) => AuditReply::Verified(report),
-                Err(e) => AuditReply::Failed(e),
-            },
+        let mut last_progress: Option<Instant> = None;
+        let mut progress = |done, total| {
+            let now = Instant::now();
+            if last_progress.is_none_or(|at| now.duration_since(at) >= PROGRESS_INTERVAL) {
+                last_progress = Some(now);
+                reply(id, AuditReply::ExportProgress { done, total });
+            }
         };
+        let answer = desk.answer(request, &mut progress).unwrap_or_else(AuditReply::Failed);
         reply(id, answer);
     }
 }
@@ -153,7 +347,10 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use super::super::entry::EntryKind;
+    use super::super::export;
     use super::*;
+    use crate::inspection::Outcome;
 
     #[test]
     fn requests_are_answered_in_order_and_each_reply_notifies() {
@@ -197,6 +394,324 @@ mod tests {
         assert_eq!(std::fs::read(&not_a_db).unwrap(), b"this is not a database, it is a text file of some length....");
         drop(worker);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    const PASSPHRASE: &str = "a long supervisor passphrase";
+
+    /// A scratch folder of one test, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("docexam-worker-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+
+        fn db(&self) -> PathBuf {
+            self.0.join("audit.sqlite")
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A worker that counts its notifications and every reply read, past its `Opened` reply.
+    struct Started {
+        worker: AuditWorker,
+        notified: Arc<AtomicUsize>,
+        replies: usize,
+        desk: String,
+    }
+
+    impl Started {
+        fn new(db: &Path) -> Self {
+            let notified = Arc::new(AtomicUsize::new(0));
+            let counter = Arc::clone(&notified);
+            let worker = AuditWorker::spawn(db.to_owned(), OpenOptions::default(), move || {
+                counter.fetch_add(1, Ordering::SeqCst);
+            })
+            .unwrap();
+            let (id, opened) = worker.recv().unwrap();
+            assert_eq!(id, OPEN_REQUEST);
+            let AuditReply::Opened { desk, .. } = opened else { panic!("{opened:?}") };
+            Self { worker, notified, replies: 1, desk }
+        }
+
+        /// Sends `request` and reads its replies up to the final one, each under its id: the
+        /// progress replies and the final reply.
+        fn ask(&mut self, request: AuditRequest) -> (Vec<(u64, u64)>, AuditReply) {
+            let sent = self.worker.send(request).unwrap();
+            let mut progress = Vec::new();
+            loop {
+                let (id, reply) = self.worker.recv().unwrap();
+                self.replies += 1;
+                assert_eq!(id, sent, "{reply:?}");
+                match reply {
+                    AuditReply::ExportProgress { done, total } => progress.push((done, total)),
+                    last => return (progress, last),
+                }
+            }
+        }
+
+        /// The final reply to `request`, which must come without progress replies.
+        fn reply(&mut self, request: AuditRequest) -> AuditReply {
+            let (progress, reply) = self.ask(request);
+            assert!(progress.is_empty(), "{progress:?}");
+            assert!(reply.is_final());
+            reply
+        }
+
+        fn list(&mut self, filter: ListFilter, limit: usize) -> (Vec<ListedRecord>, u64) {
+            match self.reply(AuditRequest::List { filter, limit }) {
+                AuditReply::Listed { records, total } => (records, total),
+                other => panic!("{other:?}"),
+            }
+        }
+
+        fn stats(&mut self, by: GroupBy, since: Option<&str>) -> Stats {
+            let since = since.map(|s| CalendarDate::parse_iso(s).unwrap());
+            match self.reply(AuditRequest::Stats { by, since }) {
+                AuditReply::Stats(stats) => stats,
+                other => panic!("{other:?}"),
+            }
+        }
+
+        /// Stops the worker; every reply read must have notified exactly once.
+        fn stop(self) {
+            let Started { worker, notified, replies, .. } = self;
+            drop(worker);
+            assert_eq!(notified.load(Ordering::SeqCst), replies);
+        }
+    }
+
+    fn supervisor(name: &str) -> Actor {
+        Actor { role: super::super::entry::Role::Supervisor, name: Some(name.to_owned()) }
+    }
+
+    /// A log at `db` with a supervisor passphrase (and personal data kept when `personal_data`).
+    fn log_with_passphrase(db: &Path, personal_data: bool) -> AuditLog {
+        let mut log = AuditLog::open(db, &OpenOptions::default()).unwrap();
+        log.change_settings(supervisor("setup"), None, Some(PASSPHRASE)).unwrap();
+        if personal_data {
+            log.change_settings(supervisor("setup"), Some(true), None).unwrap();
+        }
+        log
+    }
+
+    /// An inspection body as the statistics and the listing read it.
+    fn inspection_body(ended_at: &str, outcome: &str, refusal_reasons: &[&str]) -> serde_json::Value {
+        serde_json::json!({
+            "record_version": 1, "officer": "off-1", "station": "s", "started_at": ended_at, "ended_at": ended_at,
+            "document": {"code": "P", "issuer": "UTO", "nationality": "UTO", "number_hash": "ab"},
+            "mrz": {"status": "read", "verdict": "valid", "failed_checks": []},
+            "items": [],
+            "decision": {"outcome": outcome, "refusal_reasons": refusal_reasons, "justification": null, "suggested": "admit"},
+            "personal_data_sha256": null
+        })
+    }
+
+    fn append_inspections(db: &Path, bodies: impl IntoIterator<Item = serde_json::Value>) {
+        let mut log = AuditLog::open(db, &OpenOptions::default()).unwrap();
+        log.append_batch(bodies.into_iter().map(|body| (EntryKind::Inspection, body))).unwrap();
+    }
+
+    fn kinds_and_seqs(records: &[ListedRecord]) -> Vec<(&str, u64)> {
+        records.iter().map(|r| (r.kind.as_str(), r.seq)).collect()
+    }
+
+    #[test]
+    fn a_wrong_passphrase_fails_and_is_recorded_and_the_right_one_gives_the_actor() {
+        let scratch = Scratch::new("auth");
+        drop(log_with_passphrase(&scratch.db(), false));
+        let mut desk = Started::new(&scratch.db());
+
+        let wrong = AuditRequest::Authenticate {
+            passphrase: "not the passphrase".into(),
+            action: "export the log".into(),
+            name: Some("mallory".into()),
+        };
+        assert!(!format!("{wrong:?}").contains("not the passphrase"), "Debug hides the passphrase");
+        let reply = desk.reply(wrong);
+        assert!(matches!(&reply, AuditReply::Failed(AuditError::Auth(_))), "{reply:?}");
+        let (records, total) = desk.list(ListFilter::default(), 10);
+        assert_eq!(total, 3);
+        assert_eq!(kinds_and_seqs(&records), [("auth_failed", 2), ("settings", 1), ("log_created", 0)]);
+        let description = records[0].description.as_deref().unwrap();
+        assert!(description.contains("export the log") && description.contains("mallory"), "{description}");
+
+        let right = AuditRequest::Authenticate {
+            passphrase: PASSPHRASE.into(),
+            action: "export the log".into(),
+            name: Some("sam".into()),
+        };
+        let reply = desk.reply(right);
+        assert!(matches!(&reply, AuditReply::Authenticated(actor) if *actor == supervisor("sam")), "{reply:?}");
+        assert_eq!(desk.list(ListFilter::default(), 10).1, 3, "a right passphrase records nothing");
+
+        let AuditReply::Settings(settings) = desk.reply(AuditRequest::Settings) else { panic!("settings") };
+        assert!(!settings.personal_data);
+        assert_eq!(settings.supervisor_passphrase.as_deref(), Some(PASSPHRASE_HASH_WITHHELD), "never the hash");
+        desk.stop();
+    }
+
+    #[test]
+    fn a_list_holds_the_latest_matching_records_newest_first_and_counts_them_all() {
+        let scratch = Scratch::new("list");
+        let outcomes = ["admit", "refuse", "admit", "refuse", "admit", "refuse", "admit"];
+        drop(AuditLog::open(&scratch.db(), &OpenOptions::default()).unwrap());
+        append_inspections(&scratch.db(), outcomes.map(|o| inspection_body("2026-01-01T08:00:00Z", o, &[])));
+        let mut desk = Started::new(&scratch.db());
+
+        let refused = ListFilter { since: None, outcomes: vec![Outcome::Refuse] };
+        let (records, total) = desk.list(refused, 2);
+        assert_eq!(total, 3);
+        assert_eq!(kinds_and_seqs(&records), [("inspection", 6), ("inspection", 4)]);
+        assert!(records.iter().all(|r| r.outcome.as_deref() == Some("refuse") && r.desk == desk.desk));
+
+        let (records, total) = desk.list(ListFilter::default(), 5);
+        assert_eq!(total, 8);
+        assert_eq!(records.iter().map(|r| r.seq).collect::<Vec<_>>(), [7, 6, 5, 4, 3]);
+        assert_eq!((records[0].officer.as_deref(), records[0].outcome.as_deref()), (Some("off-1"), Some("admit")));
+
+        let (records, total) = desk.list(ListFilter::default(), 0);
+        assert_eq!((records.len(), total), (0, 8));
+        let (records, total) = desk.list(ListFilter::default(), usize::MAX);
+        assert_eq!((records.len(), total), (8, 8));
+        // `since` is about the record time (the desk clock when written), not the decision time.
+        let future = ListFilter { since: CalendarDate::parse_iso("9999-01-01"), outcomes: Vec::new() };
+        assert_eq!(desk.list(future, 5), (Vec::new(), 0));
+        desk.stop();
+    }
+
+    #[test]
+    fn stats_count_inspections_per_day_in_date_order_and_per_refusal_reason() {
+        let scratch = Scratch::new("stats");
+        drop(AuditLog::open(&scratch.db(), &OpenOptions::default()).unwrap());
+        append_inspections(
+            &scratch.db(),
+            [
+                inspection_body("2026-01-02T00:00:00Z", "seize", &["B"]),
+                inspection_body("2026-01-01T08:00:00Z", "admit", &[]),
+                inspection_body("2026-01-01T23:59:59Z", "refuse", &["B", "H"]),
+            ],
+        );
+        let mut desk = Started::new(&scratch.db());
+        let rows = |stats: &Stats| stats.rows.iter().map(|r| (r.key.clone(), r.count)).collect::<Vec<_>>();
+
+        let per_day = desk.stats(GroupBy::Day, None);
+        assert_eq!(per_day.inspections, 3);
+        assert_eq!(rows(&per_day), [("2026-01-01".to_owned(), 2), ("2026-01-02".to_owned(), 1)]);
+        let later = desk.stats(GroupBy::Day, Some("2026-01-02"));
+        assert_eq!((later.inspections, rows(&later)), (1, vec![("2026-01-02".to_owned(), 1)]));
+
+        let reasons = desk.stats(GroupBy::RefusalReason, None);
+        assert_eq!(reasons.inspections, 3);
+        assert_eq!(rows(&reasons), [("B".to_owned(), 2), ("H".to_owned(), 1), ("none".to_owned(), 1)]);
+        desk.stop();
+    }
+
+    #[test]
+    fn an_export_reports_progress_then_its_summary_under_one_id() {
+        let scratch = Scratch::new("export");
+        drop(AuditLog::open(&scratch.db(), &OpenOptions::default()).unwrap());
+        let inspections = 10_001;
+        append_inspections(
+            &scratch.db(),
+            (0..inspections).map(|_| inspection_body("2026-01-01T08:00:00Z", "admit", &[])),
+        );
+        let mut desk = Started::new(&scratch.db());
+        let out = scratch.0.join("week.jsonl");
+        let export = || AuditRequest::Export {
+            format: ExportFormat::Jsonl,
+            out: out.clone(),
+            personal_data: false,
+            by: supervisor("sam"),
+        };
+        let (progress, reply) = desk.ask(export());
+        let records = inspections + 1;
+        assert_eq!(progress, [(export::PROGRESS_RECORDS, records)]);
+        let AuditReply::Exported(summary) = reply else { panic!("{reply:?}") };
+        assert_eq!((summary.records, summary.file.as_path()), (records, out.as_path()));
+        let lines = std::fs::read_to_string(&out).unwrap().lines().count();
+        assert_eq!(lines as u64, records);
+        assert!(summary.proof.exists());
+
+        let again = desk.reply(export());
+        assert!(matches!(&again, AuditReply::Failed(AuditError::Rejected { .. })), "never overwritten: {again:?}");
+        let (latest, total) = desk.list(ListFilter::default(), 1);
+        assert_eq!((kinds_and_seqs(&latest), total), (vec![("export", records)], records + 1));
+        desk.stop();
+    }
+
+    #[test]
+    fn a_purge_removes_the_personal_data_and_the_log_still_verifies() {
+        let scratch = Scratch::new("purge");
+        drop(log_with_passphrase(&scratch.db(), true));
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/inspection.json");
+        let inspection: Inspection = serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+        let mut desk = Started::new(&scratch.db());
+        for seq in [3, 4] {
+            let reply = desk.reply(AuditRequest::RecordInspection(Box::new(inspection.clone())));
+            assert!(matches!(reply, AuditReply::Recorded { seq: s } if s == seq), "{reply:?}");
+        }
+        // Reading first leaves the worker's reader open: it must not keep the purge from emptying
+        // the write-ahead log.
+        assert_eq!(desk.list(ListFilter::default(), 10).1, 5);
+        let AuditReply::Verified(before) = desk.reply(AuditRequest::Verify) else { panic!("verify") };
+        assert_eq!(before.personal_data_rows, 2);
+
+        let authenticate = AuditRequest::Authenticate {
+            passphrase: PASSPHRASE.into(),
+            action: "purge personal data".into(),
+            name: Some("sam".into()),
+        };
+        let AuditReply::Authenticated(by) = desk.reply(authenticate) else { panic!("authenticate") };
+        let before_day = CalendarDate::parse_iso("9999-12-31").unwrap();
+        let reply = desk.reply(AuditRequest::Purge { before: before_day, by });
+        let AuditReply::Purged(purged) = reply else { panic!("{reply:?}") };
+        assert_eq!((purged.event.purged, purged.event.range, purged.appended.seq), (2, Some((3, 4)), 5));
+        assert_eq!(purged.event.by, supervisor("sam"));
+        assert!(purged.wal_truncated);
+
+        let AuditReply::Verified(after) = desk.reply(AuditRequest::Verify) else { panic!("verify") };
+        assert!(after.intact(), "{:?}", after.findings);
+        assert_eq!((after.personal_data_rows, after.purged_records), (0, 2));
+        desk.stop();
+    }
+
+    #[test]
+    fn a_record_comes_back_as_its_stored_leaf_laid_out_or_fails_when_absent() {
+        let scratch = Scratch::new("record");
+        drop(AuditLog::open(&scratch.db(), &OpenOptions::default()).unwrap());
+        append_inspections(&scratch.db(), [inspection_body("2026-01-01T08:00:00Z", "refuse", &["A"])]);
+        let mut desk = Started::new(&scratch.db());
+        let own = desk.desk.clone();
+
+        let reply = desk.reply(AuditRequest::Record { desk: own.clone(), seq: 1 });
+        let AuditReply::RecordDetail { leaf_json } = reply else { panic!("{reply:?}") };
+        let conn = rusqlite::Connection::open(scratch.db()).unwrap();
+        let stored: Vec<u8> = conn.query_row("SELECT leaf FROM log WHERE seq = 1", [], |row| row.get(0)).unwrap();
+        drop(conn);
+        let parsed: serde_json::Value = serde_json::from_str(&leaf_json).unwrap();
+        assert_eq!(parsed, serde_json::from_slice::<serde_json::Value>(&stored).unwrap());
+        assert!(leaf_json.starts_with("{\n  \"v\": 1,\n  \"log\": "), "stored key order, indented: {leaf_json}");
+        assert!(
+            leaf_json.contains("\n  \"kind\": \"inspection\",\n") && leaf_json.contains("\"refusal_reasons\": [\n")
+        );
+
+        for (desk_id, seq) in [(own.as_str(), 2), ("desk-elsewhere", 1)] {
+            let reply = desk.reply(AuditRequest::Record { desk: desk_id.to_owned(), seq });
+            assert!(
+                matches!(&reply, AuditReply::Failed(AuditError::NoSuchRecord { desk, seq: s, .. }) if desk == desk_id && *s == seq),
+                "{reply:?}"
+            );
+        }
+        desk.stop();
     }
 
     /// A minimal undecided record: the worker must pass the refusal back, not panic.
