@@ -198,9 +198,22 @@ fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
 #[test]
 fn a_supervisor_verifies_the_log() {
     let dir = temp_dir("supervisor");
+    // The supervisor screen is behind the passphrase `docexam audit passphrase` sets up.
+    let by = docexam::audit::entry::Actor { role: docexam::audit::entry::Role::Supervisor, name: None };
+    docexam::audit::AuditLog::open(&dir.join("audit.sqlite"), &docexam::audit::OpenOptions::default())
+        .unwrap()
+        .change_settings(by, None, Some("a long supervisor passphrase"))
+        .unwrap();
     let mut harness = desk(&dir);
     start_shift(&mut harness, "off-1");
     harness.get_by_label("Supervisor").click();
+    harness.run_steps(2);
+    harness.get_by_label("Passphrase").click();
+    harness.run_steps(2);
+    type_text(&mut harness, "a long supervisor passphrase");
+    press(&mut harness, Key::Enter);
+    step_until(&mut harness, Duration::from_secs(30), "the sign-in", |app| app.state.supervisor.actor.is_some());
+    harness.get_by_label("Integrity").click();
     harness.run_steps(2);
     harness.get_by_label("Verify integrity").click();
     step_until(&mut harness, Duration::from_secs(30), "the verification", |app| {
