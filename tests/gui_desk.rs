@@ -34,6 +34,7 @@ fn config(dir: &Path) -> AppConfig {
         database: Some(dir.join("audit.sqlite")),
         open: None,
         watch: None,
+        tour: None,
     }
 }
 

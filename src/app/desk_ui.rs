@@ -168,13 +168,12 @@ fn notifications(ui: &mut egui::Ui, state: &DeskState, out: &mut Vec<Command>) {
                     Severity::Error => BAD,
                 };
                 egui::Frame::popup(ui.style()).stroke(egui::Stroke::new(2.0, colour)).show(ui, |ui| {
+                    // Wrapped in a narrow column: a long error must not cover the tabs and swallow clicks.
                     ui.set_max_width(420.0);
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new(&note.text).color(colour));
-                        if ui.small_button("x").on_hover_text("Dismiss").clicked() {
-                            out.push(Command::Dismiss(note.id));
-                        }
-                    });
+                    ui.add(egui::Label::new(RichText::new(&note.text).color(colour)).wrap());
+                    if ui.small_button("Dismiss").clicked() {
+                        out.push(Command::Dismiss(note.id));
+                    }
                 });
             }
         },

@@ -13,6 +13,7 @@ pub mod mrz_view;
 pub mod settings_ui;
 pub mod store;
 pub mod supervisor;
+pub mod tour;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -45,6 +46,8 @@ pub struct AppConfig {
     pub open: Option<PathBuf>,
     /// A scan folder to watch (overrides the settings).
     pub watch: Option<PathBuf>,
+    /// Run the screenshot tour: save the main screens here (with these images), then close.
+    pub tour: Option<(PathBuf, PathBuf)>,
 }
 
 /// Opens the main window and runs until it is closed.
@@ -160,6 +163,8 @@ pub struct DeskApp {
     dialogs: (Sender<Command>, Receiver<Command>),
     ctx: egui::Context,
     draft_dirty: bool,
+    tour: Option<tour::Tour>,
+    frame_started: Option<std::time::Instant>,
 }
 
 impl DeskApp {
@@ -229,6 +234,8 @@ impl DeskApp {
             dialogs: mpsc::channel(),
             ctx: ctx.clone(),
             draft_dirty: false,
+            tour: config.tour.map(|(out, images)| tour::Tour::new(out, tour::main_screens(&images))),
+            frame_started: None,
         };
         app.open_audit(database);
         apply_look(ctx, &app.state.settings);
@@ -736,7 +743,12 @@ fn apply_look(ctx: &egui::Context, settings: &DeskSettings) {
 }
 
 impl eframe::App for DeskApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.frame_started = Some(std::time::Instant::now());
+        if let Some(tour) = &mut self.tour {
+            let commands = tour.advance(ctx, &self.state);
+            self.queue.extend(commands);
+        }
         self.process();
     }
 
@@ -746,6 +758,9 @@ impl eframe::App for DeskApp {
         self.queue.extend(commands);
         if !self.queue.is_empty() {
             ui.ctx().request_repaint();
+        }
+        if let (Some(tour), Some(started)) = (&mut self.tour, self.frame_started) {
+            tour.frame_done(&self.state, started);
         }
     }
 }

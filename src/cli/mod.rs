@@ -83,6 +83,13 @@ pub struct GuiArgs {
     /// Where settings and unfinished inspections are kept (default: the OS config folder).
     #[arg(long, value_name = "DIR", hide = true)]
     pub state_dir: Option<std::path::PathBuf>,
+    /// Walk through the main screens, save a screenshot of each here, print timings, and close
+    /// (scripts/screenshots).
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub screenshots: Option<std::path::PathBuf>,
+    /// The images the screenshot tour opens.
+    #[arg(long, value_name = "DIR", hide = true, default_value = "test-images/scan")]
+    pub tour_images: std::path::PathBuf,
 }
 
 /// Writes one line to standard output.
@@ -136,6 +143,7 @@ fn run_gui(
         database: args.db,
         open: args.open,
         watch: args.watch,
+        tour: args.screenshots.map(|out| (out, args.tour_images)),
     };
     docexam::app::run(config).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
