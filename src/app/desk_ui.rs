@@ -129,7 +129,7 @@ fn top_bar(ui: &mut egui::Ui, state: &DeskState, out: &mut Vec<Command>) {
                 ui.label("opening the audit log");
             }
             AuditStatus::Open { desk, records } => {
-                ui.label(format!("audit log: desk {desk}, {records} records"))
+                ui.label(format!("audit log: desk {desk}, {records} record(s)"))
                     .on_hover_text(state.database.display().to_string());
             }
             AuditStatus::Failed(reason) => {

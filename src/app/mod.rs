@@ -46,8 +46,19 @@ pub struct AppConfig {
     pub open: Option<PathBuf>,
     /// A scan folder to watch (overrides the settings).
     pub watch: Option<PathBuf>,
-    /// Run the screenshot tour: save the main screens here (with these images), then close.
-    pub tour: Option<(PathBuf, PathBuf)>,
+    /// Run the screenshot tour: save the main screens here, then close.
+    pub tour: Option<TourConfig>,
+}
+
+/// What the screenshot tour needs.
+#[derive(Debug, Clone)]
+pub struct TourConfig {
+    /// Where the screenshots go.
+    pub out_dir: PathBuf,
+    /// The committed test images it opens.
+    pub images: PathBuf,
+    /// The supervisor passphrase of the tour's database (`None`: no supervisor screens).
+    pub passphrase: Option<String>,
 }
 
 /// Opens the main window and runs until it is closed.
@@ -234,7 +245,7 @@ impl DeskApp {
             dialogs: mpsc::channel(),
             ctx: ctx.clone(),
             draft_dirty: false,
-            tour: config.tour.map(|(out, images)| tour::Tour::new(out, tour::main_screens(&images))),
+            tour: config.tour.map(|t| tour::Tour::new(t.out_dir, tour::main_screens(&t.images, t.passphrase))),
             frame_started: None,
         };
         app.open_audit(database);

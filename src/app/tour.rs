@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::document::ScanState;
+use super::document::{Recording, ScanState};
+use super::supervisor::{Section, SupervisorCommand};
 use super::{Command, DeskState};
 
 /// One step of the tour.
@@ -24,6 +25,8 @@ pub enum TourStep {
     Frames(u32),
     /// Save a screenshot under this file name.
     Shot(&'static str),
+    /// Answer every item still open with this answer (what an officer's keys would do).
+    AnswerRemaining(crate::inspection::Answer),
 }
 
 type Pending = Arc<Mutex<Option<Arc<egui::ColorImage>>>>;
@@ -36,6 +39,7 @@ pub struct Tour {
     frames_left: u32,
     shot: Option<(&'static str, Pending)>,
     first_frame_printed: bool,
+    finished: bool,
     last_frame: Option<Instant>,
     /// CPU milliseconds of frames drawn while OCR ran.
     pub busy_frame_ms: Vec<f64>,
@@ -53,6 +57,7 @@ impl Tour {
             frames_left: 0,
             shot: None,
             first_frame_printed: false,
+            finished: false,
             last_frame: None,
             busy_frame_ms: Vec::new(),
             busy_interval_ms: Vec::new(),
@@ -81,6 +86,15 @@ impl Tour {
         while let Some(step) = self.steps.pop_front() {
             match step {
                 TourStep::Do(command) => commands.push(command),
+                TourStep::AnswerRemaining(answer) => {
+                    let open = state
+                        .document
+                        .as_ref()
+                        .map(|d| d.inspection.unanswered().map(|i| i.id.clone()).collect::<Vec<_>>());
+                    for item in open.unwrap_or_default() {
+                        commands.push(Command::Answer { item, answer });
+                    }
+                }
                 TourStep::Frames(n) => {
                     self.frames_left = n;
                     break;
@@ -116,7 +130,8 @@ impl Tour {
                 }
             }
         }
-        if self.steps.is_empty() && self.shot.is_none() && self.frames_left == 0 {
+        if self.steps.is_empty() && self.shot.is_none() && self.frames_left == 0 && !self.finished {
+            self.finished = true;
             self.report();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
@@ -167,8 +182,9 @@ impl Tour {
     }
 }
 
-/// The tour of the main screens: start, a valid passport, an invalid one, settings.
-pub fn main_screens(images: &std::path::Path) -> Vec<TourStep> {
+/// The tour of the main screens: start, a valid passport, an invalid one (both recorded), the
+/// supervisor's records, statistics and verification (signing in with `passphrase`), settings.
+pub fn main_screens(images: &std::path::Path, passphrase: Option<String>) -> Vec<TourStep> {
     use TourStep::{Do, Frames, Shot, Until};
     fn scanned(state: &DeskState) -> bool {
         state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. } | ScanState::Failed(_)))
@@ -176,10 +192,26 @@ pub fn main_screens(images: &std::path::Path) -> Vec<TourStep> {
     fn audit_open(state: &DeskState) -> bool {
         !matches!(state.audit, super::AuditStatus::Opening)
     }
+    fn recorded(state: &DeskState) -> bool {
+        state.document.as_ref().is_some_and(|d| !matches!(d.recording, Recording::NotYet | Recording::Sending(_)))
+    }
+    fn signed_in(state: &DeskState) -> bool {
+        state.supervisor.actor.is_some() || state.supervisor.login_error.is_some()
+    }
+    fn listed(state: &DeskState) -> bool {
+        state.supervisor.table.loaded
+    }
+    fn counted(state: &DeskState) -> bool {
+        let stats = &state.supervisor.stats;
+        stats.requested && stats.pending.is_empty()
+    }
+    fn verified(state: &DeskState) -> bool {
+        state.supervisor.verified.is_some()
+    }
     let wait = Duration::from_secs(60);
     let answer = |answer| Do(Command::AnswerSelected(answer));
     let down = || Do(Command::MoveSelection(1));
-    vec![
+    let steps = vec![
         Until("the audit log", audit_open, wait),
         Frames(3),
         Shot("01-start.png"),
@@ -198,6 +230,11 @@ pub fn main_screens(images: &std::path::Path) -> Vec<TourStep> {
         answer(crate::inspection::Answer::Pass),
         Frames(3),
         Shot("02-desk-valid.png"),
+        TourStep::AnswerRemaining(crate::inspection::Answer::Pass),
+        Do(Command::ChooseOutcome(crate::inspection::Outcome::Admit)),
+        Do(Command::SetJustification("tour: specimen document".into())),
+        Do(Command::DecideAndRecord),
+        Until("the first record", recorded, wait),
         Do(Command::OpenImage(images.join("td2_wrong_check_0000.png"))),
         Frames(2),
         Until("the OCR of a document with a wrong check digit", scanned, wait),
@@ -205,8 +242,34 @@ pub fn main_screens(images: &std::path::Path) -> Vec<TourStep> {
         Do(Command::ToggleReason(crate::inspection::RefusalReason::B)),
         Frames(3),
         Shot("03-desk-invalid.png"),
-        Do(Command::ShowTab(super::Tab::Settings)),
-        Frames(3),
-        Shot("05-settings.png"),
-    ]
+    ];
+    let mut steps = steps;
+    steps.extend([
+        TourStep::AnswerRemaining(crate::inspection::Answer::Pass),
+        Do(Command::DecideAndRecord),
+        Until("the second record", recorded, wait),
+    ]);
+    if let Some(passphrase) = passphrase {
+        let section = |section| Do(Command::Supervisor(SupervisorCommand::ShowSection(section)));
+        steps.extend([
+            Do(Command::ShowTab(super::Tab::Supervisor)),
+            Do(Command::Supervisor(SupervisorCommand::LogIn { passphrase, name: "sup-1".into() })),
+            Until("the supervisor", signed_in, wait),
+            section(Section::Records),
+            Until("the record list", listed, wait),
+            Frames(3),
+            Shot("04-supervisor-records.png"),
+            section(Section::Statistics),
+            Until("the statistics", counted, wait),
+            Frames(3),
+            Shot("05-supervisor-statistics.png"),
+            section(Section::Integrity),
+            Do(Command::Supervisor(SupervisorCommand::Verify)),
+            Until("the verification", verified, wait),
+            Frames(3),
+            Shot("06-supervisor-verified.png"),
+        ]);
+    }
+    steps.extend([Do(Command::ShowTab(super::Tab::Settings)), Frames(3), Shot("07-settings.png")]);
+    steps
 }

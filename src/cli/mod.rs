@@ -143,7 +143,11 @@ fn run_gui(
         database: args.db,
         open: args.open,
         watch: args.watch,
-        tour: args.screenshots.map(|out| (out, args.tour_images)),
+        tour: args.screenshots.map(|out_dir| docexam::app::TourConfig {
+            out_dir,
+            images: args.tour_images,
+            passphrase: std::env::var("DOCEXAM_SUPERVISOR_PASSPHRASE").ok(),
+        }),
     };
     docexam::app::run(config).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -105,7 +105,10 @@ fn day_chart(ui: &mut egui::Ui, stats: &Stats) {
         .map(|(i, row)| Bar::new(i as f64, row.count as f64).width(0.7).name(&row.key))
         .collect();
     let rows = &stats.rows;
+    // At least a week of room, so one day of data is one bar rather than a wall.
     still_plot("supervisor_per_day")
+        .include_x(-1.0)
+        .include_x((rows.len() as f64).max(7.0))
         .x_axis_formatter(move |mark, _| row_at(rows, mark.value).map(|r| r.key.clone()).unwrap_or_default())
         .show(ui, |plot| plot.add(BarChart::new("inspections per day", bars).color(GOOD)));
 }
@@ -166,9 +169,20 @@ fn table(ui: &mut egui::Ui, title: &str, stats: Option<&Stats>, words: fn(&str) 
         ui.label("No inspections.");
         return;
     }
+    // Three tables share the width: long labels are cut (full text on hover) instead of running
+    // into the next table.
+    let label_width = (ui.available_width() - 124.0).max(60.0);
     egui::Grid::new(title).num_columns(2).striped(true).show(ui, |ui| {
         for row in &stats.rows {
-            ui.label(words(&row.key));
+            let text = words(&row.key);
+            ui.allocate_ui_with_layout(
+                egui::vec2(label_width, ui.spacing().interact_size.y),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_max_width(label_width);
+                    ui.add(egui::Label::new(text.as_str()).truncate()).on_hover_text(text.as_str());
+                },
+            );
             let share = stats.share_percent(row.count);
             ui.add(
                 egui::ProgressBar::new((share / 100.0) as f32)
