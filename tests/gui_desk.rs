@@ -223,3 +223,99 @@ fn a_supervisor_verifies_the_log() {
     harness.get_by_label("INTACT");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_new_image_replaces_the_pending_reading_and_a_late_result_is_dropped() {
+    let dir = temp_dir("replace");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-3");
+    // Two images in a row, the second before the first has been read.
+    harness.state_mut().push(docexam::app::Command::OpenImage(repo("test-images/scan/td3_clean_0000.png")));
+    harness.run_steps(1);
+    harness.state_mut().push(docexam::app::Command::OpenImage(repo("test-images/scan/td2_wrong_check_0000.png")));
+    step_until(&mut harness, Duration::from_secs(120), "the second reading", |app| {
+        app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. }))
+    });
+    // Let any answer for the first image arrive too: it must not replace the second's.
+    for _ in 0..50 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let document = harness.state().state.document.as_ref().unwrap();
+    assert!(document.image.as_ref().unwrap().ends_with("td2_wrong_check_0000.png"));
+    let report = document.report.as_ref().unwrap();
+    assert_eq!(report.lines.len(), 2);
+    assert_eq!(report.lines[0].len(), 36, "the TD2 document's MRZ, not the passport's");
+    assert!(!report.valid);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_damaged_image_is_a_visible_error_and_the_mrz_can_still_be_typed() {
+    let dir = temp_dir("damaged");
+    let broken = dir.join("broken.png");
+    std::fs::write(&broken, b"\x89PNG\r\n\x1a\n this is not the rest of a PNG").unwrap();
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-4");
+    open_image(&mut harness, &broken);
+    let document = harness.state().state.document.as_ref().unwrap();
+    assert!(matches!(document.scan, ScanState::Failed(_)), "{:?}", document.scan);
+    assert!(
+        harness.state().state.notifications.iter().any(|n| n.text.contains("could not be read")),
+        "{:?}",
+        harness.state().state.notifications
+    );
+    harness.get_by_label_contains("The image could not be read");
+    // The officer types the MRZ instead.
+    press_command(&mut harness, Key::M);
+    type_text(
+        &mut harness,
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+    );
+    let document = harness.state().state.document.as_ref().unwrap();
+    assert!(document.report.as_ref().is_some_and(|r| r.format.is_some()));
+    assert_eq!(document.inspection.source(), &docexam::inspection::DocumentSource::Text);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_image_dropped_into_the_watched_scan_folder_opens_as_the_next_document() {
+    let dir = temp_dir("watch");
+    let inbox = dir.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mut config = config(&dir);
+    config.watch = Some(inbox.clone());
+    let mut harness =
+        Harness::builder().with_size([1400.0, 1000.0]).build_eframe(move |cc| DeskApp::new(&cc.egui_ctx, config));
+    start_shift(&mut harness, "off-5");
+    assert_eq!(harness.state().state.watching.as_deref(), Some(inbox.as_path()));
+    std::fs::copy(repo("test-images/scan/td3_clean_0000.png"), inbox.join("scan-0001.png")).unwrap();
+    step_until(&mut harness, Duration::from_secs(120), "the scanned document", |app| {
+        app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. }))
+    });
+    let document = harness.state().state.document.as_ref().unwrap();
+    assert!(document.image.as_ref().unwrap().ends_with("scan-0001.png"));
+    assert!(document.report.as_ref().unwrap().valid);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn settings_change_the_text_size_and_are_remembered() {
+    let dir = temp_dir("settings");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-6");
+    harness.get_by_label("Settings").click();
+    harness.run_steps(2);
+    harness.get_by_label("largest").click();
+    harness.run_steps(1);
+    harness.get_by_label("Save settings").click();
+    harness.run_steps(2);
+    let body = harness.ctx.global_style().text_styles[&egui::TextStyle::Body].size;
+    assert_eq!(body, docexam::app::store::FONT_SIZES[3]);
+    drop(harness);
+    let saved = std::fs::read_to_string(dir.join("state/settings.json")).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(saved["font_size"], serde_json::json!(docexam::app::store::FONT_SIZES[3]));
+    assert_eq!(saved["officer"], "off-6", "the start screen remembers the officer");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
