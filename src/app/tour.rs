@@ -45,6 +45,8 @@ pub struct Tour {
     pub busy_frame_ms: Vec<f64>,
     /// Milliseconds between frames while OCR ran.
     pub busy_interval_ms: Vec<f64>,
+    /// Milliseconds between frames while it did not (the renderer's own pace, for comparison).
+    pub idle_interval_ms: Vec<f64>,
 }
 
 impl Tour {
@@ -61,6 +63,7 @@ impl Tour {
             last_frame: None,
             busy_frame_ms: Vec::new(),
             busy_interval_ms: Vec::new(),
+            idle_interval_ms: Vec::new(),
         }
     }
 
@@ -141,11 +144,12 @@ impl Tour {
     /// Records a frame's CPU time when OCR was running during it.
     pub fn frame_done(&mut self, state: &DeskState, started: Instant) {
         let busy = state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Running(_)));
+        let interval = self.last_frame.map(|last| started.duration_since(last).as_secs_f64() * 1000.0);
         if busy {
             self.busy_frame_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-            if let Some(last) = self.last_frame {
-                self.busy_interval_ms.push(started.duration_since(last).as_secs_f64() * 1000.0);
-            }
+            self.busy_interval_ms.extend(interval);
+        } else if self.shot.is_none() {
+            self.idle_interval_ms.extend(interval);
         }
         self.last_frame = Some(started);
     }
@@ -179,6 +183,11 @@ impl Tour {
         };
         describe("frame CPU time (logic + ui)", &self.busy_frame_ms);
         describe("frame-to-frame interval", &self.busy_interval_ms);
+        let mut idle = self.idle_interval_ms.clone();
+        idle.sort_by(f64::total_cmp);
+        if let Some(median) = idle.get(idle.len() / 2) {
+            eprintln!("tour: frame-to-frame interval without OCR: {} frames, median {median:.2} ms", idle.len());
+        }
     }
 }
 
