@@ -15,7 +15,7 @@ use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Luma, LumaA, Rgba
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use docexam::imaging::decode::{DecodeError, DecodeLimits, DecodedImage, decode};
+use docexam::imaging::decode::{DecodeError, DecodeLimits, DecodedImage, decode, decode_with_preview};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/images/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -651,4 +651,52 @@ proptest! {
             check_consistent(&decoded);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The colour preview for display
+
+#[test]
+fn preview_is_upright_like_the_grey_image_which_is_unchanged() {
+    let bytes = fixture("exif_orientation6.jpg");
+    let (decoded, preview) = decode_with_preview(&bytes, &DecodeLimits::default(), 1600).unwrap();
+    assert_eq!(decoded.gray, decode_default(&bytes).unwrap().gray);
+    assert_eq!(preview.dimensions(), (20, 40));
+    assert_eq!(dark_corner(&DynamicImage::ImageRgba8(preview).to_luma8()), Corner::TopRight);
+}
+
+#[test]
+fn preview_is_scaled_down_to_its_longest_side_in_colour_and_never_up() {
+    let red_blue = ImageBuffer::from_fn(900, 300, |x, _| image::Rgb(if x < 450 { [255, 0, 0] } else { [0, 0, 255] }));
+    let bytes = encode(&DynamicImage::ImageRgb8(red_blue), ImageFormat::Png);
+    let (decoded, preview) = decode_with_preview(&bytes, &DecodeLimits::default(), 300).unwrap();
+    assert_eq!(decoded.gray.dimensions(), (900, 300), "the grey image keeps full resolution");
+    assert_eq!(preview.dimensions(), (300, 100));
+    assert_eq!(preview.get_pixel(10, 50).0, [255, 0, 0, 255]);
+    assert_eq!(preview.get_pixel(290, 50).0, [0, 0, 255, 255]);
+    let (_, full) = decode_with_preview(&bytes, &DecodeLimits::default(), 5000).unwrap();
+    assert_eq!(full.dimensions(), (900, 300));
+}
+
+#[test]
+fn preview_lays_transparency_over_white() {
+    let pixels = [[0, 0, 0, 0], [0, 0, 0, 255], [0, 0, 0, 128], [200, 100, 50, 255]];
+    let rgba = ImageBuffer::<Rgba<u8>, _>::from_fn(4, 1, |x, _| Rgba(pixels[x as usize]));
+    let bytes = encode(&DynamicImage::ImageRgba8(rgba), ImageFormat::Png);
+    let (_, preview) = decode_with_preview(&bytes, &DecodeLimits::default(), 1600).unwrap();
+    let got: Vec<[u8; 4]> = preview.pixels().map(|p| p.0).collect();
+    assert_eq!(got, [[255, 255, 255, 255], [0, 0, 0, 255], [127, 127, 127, 255], [200, 100, 50, 255]]);
+}
+
+#[test]
+fn preview_is_decoded_under_the_same_limits_and_its_memory_counts() {
+    let result = decode_with_preview(&png_claiming(50_000, 50_000), &DecodeLimits::default(), 1600);
+    assert!(matches!(result, Err(DecodeError::TooManyPixels { .. })), "{:?}", result.map(|_| ()));
+    // 300 x 200 RGB: 180 000 bytes decoded, 240 000 working; the preview adds 24 a pixel.
+    let png = encode(&dark_corner_rgb(300, 200), ImageFormat::Png);
+    let limits = DecodeLimits { max_alloc_bytes: 1_000_000, ..DecodeLimits::default() };
+    assert!(decode(&png, &limits).is_ok());
+    let result = decode_with_preview(&png, &limits, 1600);
+    assert!(matches!(result, Err(DecodeError::OutOfMemoryLimit { .. })), "{:?}", result.map(|_| ()));
+    assert!(decode_with_preview(&png, &limits, 100).is_ok(), "a smaller preview fits");
 }

@@ -12,7 +12,7 @@ use std::io::Cursor;
 
 use image::error::LimitErrorKind;
 use image::metadata::Orientation;
-use image::{DynamicImage, GrayImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbaImage};
 
 /// Limits for decoding untrusted images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +135,29 @@ const WORKING_BYTES_PER_PIXEL: u64 = 4;
 /// formats through their decoder's header parsing, which allocates nothing proportional to the
 /// pixel count), then the allocation budget, and only then the pixels.
 pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedImage, DecodeError> {
+    decode_inner(bytes, limits, None).map(|(decoded, _)| decoded)
+}
+
+/// Like [`decode`], and also a colour copy for display: upright like the grey image, scaled down
+/// so its longest side is at most `max_side` pixels (never up), transparent areas laid over white.
+///
+/// One decoding serves both, under the same limits; the preview's own memory (bounded by
+/// `max_side`, not by the image) is counted in the allocation budget too.
+pub fn decode_with_preview(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    max_side: u32,
+) -> Result<(DecodedImage, RgbaImage), DecodeError> {
+    let (decoded, preview) = decode_inner(bytes, limits, Some(max_side.max(1)))?;
+    // `decode_inner` makes a preview whenever asked for one; an empty image keeps this total.
+    Ok((decoded, preview.unwrap_or_default()))
+}
+
+fn decode_inner(
+    bytes: &[u8],
+    limits: &DecodeLimits,
+    preview_side: Option<u32>,
+) -> Result<(DecodedImage, Option<RgbaImage>), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -174,7 +197,13 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedImage, Decod
     }
 
     let pixels = u64::from(width) * u64::from(height);
-    let working = pixels.saturating_mul(WORKING_BYTES_PER_PIXEL);
+    // A preview is made from the decoded image at its stored colour type (up to 16 bytes a pixel
+    // for 32-bit float RGBA), then turned into 8-bit RGBA and rotated (twice 4 bytes a pixel).
+    let preview_bytes = preview_side.map_or(0, |side| {
+        let (w, h) = preview_size(width, height, side);
+        (u64::from(w) * u64::from(h)).saturating_mul(16 + 8)
+    });
+    let working = pixels.saturating_mul(WORKING_BYTES_PER_PIXEL).saturating_add(preview_bytes);
     let needed = decoder.total_bytes().saturating_add(working);
     if needed > limits.max_alloc_bytes {
         return Err(DecodeError::OutOfMemoryLimit {
@@ -198,16 +227,50 @@ pub fn decode(bytes: &[u8], limits: &DecodeLimits) -> Result<DecodedImage, Decod
     let image =
         DynamicImage::from_decoder(decoder).map_err(|e| from_image_error(e, format, Some((width, height)), limits))?;
 
+    let preview = preview_side.map(|side| preview_of(&image, side, orientation));
     // Grey first, then rotate: the rotation copies one byte a pixel instead of up to eight.
     let mut upright = DynamicImage::ImageLuma8(to_gray_on_white(image));
     upright.apply_orientation(orientation);
-    Ok(DecodedImage {
+    let decoded = DecodedImage {
         gray: upright.into_luma8(),
         format,
         original_width: width,
         original_height: height,
         exif_orientation: orientation.to_exif(),
-    })
+    };
+    Ok((decoded, preview))
+}
+
+/// Width and height of a `width` x `height` image scaled so its longest side is at most `max_side`.
+fn preview_size(width: u32, height: u32, max_side: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= max_side {
+        return (width, height);
+    }
+    let scale = f64::from(max_side) / f64::from(longest);
+    // Both results are at most `max_side`, so the conversions are exact.
+    let side = |n: u32| ((f64::from(n) * scale).round() as u32).clamp(1, max_side);
+    (side(width), side(height))
+}
+
+/// The display copy: scaled down first (so nothing full-size is allocated in colour), then 8-bit
+/// RGBA laid over white like the grey image, then turned upright.
+fn preview_of(image: &DynamicImage, max_side: u32, orientation: Orientation) -> RgbaImage {
+    let (w, h) = preview_size(image.width(), image.height(), max_side);
+    let mut rgba = if (w, h) == (image.width(), image.height()) {
+        image.to_rgba8()
+    } else {
+        image.thumbnail_exact(w, h).to_rgba8()
+    };
+    for pixel in rgba.pixels_mut() {
+        let [r, g, b, a] = pixel.0;
+        if a < u8::MAX {
+            pixel.0 = [over_white(r, a), over_white(g, a), over_white(b, a), u8::MAX];
+        }
+    }
+    let mut upright = DynamicImage::ImageRgba8(rgba);
+    upright.apply_orientation(orientation);
+    upright.into_rgba8()
 }
 
 /// The display name of a format read here; `None` for formats the crate is built without.
@@ -350,7 +413,7 @@ fn luma(r: u8, g: u8, b: u8) -> u8 {
     u8::try_from(y).unwrap_or(u8::MAX)
 }
 
-/// A grey value with opacity `alpha` laid over white, rounded.
+/// A grey value (or one colour channel) with opacity `alpha` laid over white, rounded.
 fn over_white(luma: u8, alpha: u8) -> u8 {
     let (l, a) = (u32::from(luma), u32::from(alpha));
     u8::try_from((l * a + 255 * (255 - a) + 127) / 255).unwrap_or(u8::MAX)
