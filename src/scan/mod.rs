@@ -7,6 +7,12 @@
 //! Every correction made on the way is part of the result. A reading counts as an MRZ only when a
 //! format fits and at least half of its check digits agree; anything else is "no MRZ found",
 //! so a page of ordinary text is not reported as a broken MRZ.
+//!
+//! [`worker::ScanWorker`] runs a [`Scanner`] on its own thread for the desk app;
+//! [`watch::FolderWatcher`] reports images a scanner drops into a folder.
+
+pub mod watch;
+pub mod worker;
 
 use image::{GrayImage, imageops};
 use serde::Serialize;
@@ -56,6 +62,32 @@ pub enum ScanError {
     Ocr(#[from] OcrError),
 }
 
+/// Where the MRZ that gave the reading lies: the four corners of its band, in pixels of the upright
+/// image (after the EXIF orientation), in the order the text reads: top-left, top-right,
+/// bottom-right, bottom-left. A document upside down has its "top-left" at the bottom right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BandOutline {
+    /// `[x, y]` of each corner.
+    pub corners: [[f32; 2]; 4],
+}
+
+impl BandOutline {
+    /// The outline of `band` read along `angle` (the band's own angle, or half a turn more).
+    fn new(band: &Band, angle: f32) -> Self {
+        let (c, s) = (angle.cos(), angle.sin());
+        let (cx, cy) = band.centre;
+        let (u, v) = (band.length / 2.0, band.thickness / 2.0);
+        // Same frame as `prepare::cut_band`: u along the lines, v across them, downwards as read.
+        let at = |u: f32, v: f32| [cx + u * c - v * s, cy + u * s + v * c];
+        Self { corners: [at(-u, -v), at(u, -v), at(u, v), at(-u, v)] }
+    }
+
+    /// The corners with x multiplied by `sx` and y by `sy` (e.g. into a scaled-down preview).
+    pub fn scaled(&self, sx: f32, sy: f32) -> [[f32; 2]; 4] {
+        self.corners.map(|[x, y]| [x * sx, y * sy])
+    }
+}
+
 /// What a scan found.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScanResult {
@@ -71,11 +103,21 @@ pub struct ScanResult {
     pub orientation_degrees: Option<f32>,
     /// OCR calls made.
     pub ocr_calls: usize,
+    /// Where the band that gave the reading lies; `None` when no MRZ was found.
+    pub band: Option<BandOutline>,
 }
 
 impl ScanResult {
     fn none(ocr_calls: usize) -> Self {
-        Self { lines: None, ocr_lines: None, report: None, correction: None, orientation_degrees: None, ocr_calls }
+        Self {
+            lines: None,
+            ocr_lines: None,
+            report: None,
+            correction: None,
+            orientation_degrees: None,
+            ocr_calls,
+            band: None,
+        }
     }
 
     /// `Some(true)` valid, `Some(false)` an MRZ that fails its checks, `None` no MRZ found.
@@ -100,6 +142,7 @@ struct Reading {
     correction: Correction,
     checked: CheckedMrz,
     angle: f32,
+    band: Band,
 }
 
 impl Reading {
@@ -129,7 +172,22 @@ impl Scanner {
 
     /// Scans a decoded grey image.
     pub fn scan_image(&mut self, gray: &GrayImage) -> Result<ScanResult, OcrError> {
+        // Never asked to stop, so `None` cannot come back; an empty result keeps this total.
+        Ok(self.scan_image_until(gray, &|| false)?.unwrap_or_else(|| ScanResult::none(0)))
+    }
+
+    /// Scans a decoded grey image, giving up with `Ok(None)` as soon as `should_stop` says so.
+    /// It is asked after the bands are located and before each OCR call (an OCR call itself
+    /// cannot be interrupted), so it should be cheap, e.g. an atomic load.
+    pub fn scan_image_until(
+        &mut self,
+        gray: &GrayImage,
+        should_stop: &dyn Fn() -> bool,
+    ) -> Result<Option<ScanResult>, OcrError> {
         let bands = find_bands(gray, self.options.max_bands);
+        if should_stop() {
+            return Ok(None);
+        }
         let mut calls = 0usize;
         let mut best: Option<Reading> = None;
         'bands: for band in &bands {
@@ -155,6 +213,9 @@ impl Scanner {
                     if calls >= self.options.max_ocr_calls {
                         break 'bands;
                     }
+                    if should_stop() {
+                        return Ok(None);
+                    }
                     calls += 1;
                     let lines = self.ocr(model)?.read(prepared)?;
                     let reading = self.evaluate(&lines, band, flip);
@@ -179,18 +240,19 @@ impl Scanner {
                 }
             }
         }
-        let Some(reading) = best.filter(Reading::looks_like_an_mrz) else { return Ok(ScanResult::none(calls)) };
+        let Some(reading) = best.filter(Reading::looks_like_an_mrz) else { return Ok(Some(ScanResult::none(calls))) };
         let report = MrzReport::from_checked(&reading.checked);
         // Rounded to a tenth, and 359.96 shown as 0.
         let degrees = ((reading.angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0) + 0.0;
-        Ok(ScanResult {
+        Ok(Some(ScanResult {
             lines: Some(report.lines.clone()),
             ocr_lines: Some(reading.ocr_lines),
             report: Some(report),
             correction: Some(reading.correction),
             orientation_degrees: Some(degrees),
             ocr_calls: calls,
-        })
+            band: Some(BandOutline::new(&reading.band, reading.angle)),
+        }))
     }
 
     fn ocr(&mut self, model: Model) -> Result<&mut MrzOcr, OcrError> {
@@ -216,7 +278,13 @@ impl Scanner {
             return None;
         }
         let angle = if flip { band.angle + std::f32::consts::PI } else { band.angle };
-        Some(Reading { ocr_lines: picked.iter().map(|l| l.text.clone()).collect(), correction, checked, angle })
+        Some(Reading {
+            ocr_lines: picked.iter().map(|l| l.text.clone()).collect(),
+            correction,
+            checked,
+            angle,
+            band: *band,
+        })
     }
 }
 
@@ -235,4 +303,40 @@ fn pick_mrz_lines(lines: &[OcrLine]) -> Option<Vec<&OcrLine>> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::path::Path;
+
+    use super::*;
+    use crate::mrz::dates::CalendarDate;
+
+    #[test]
+    fn the_stop_hook_is_asked_after_locating_and_before_every_ocr_call() {
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("test-images/scan/td3_clean_0000.png"));
+        let gray = decode(&bytes.unwrap(), &DecodeLimits::default()).unwrap().gray;
+        let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+        let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+        let asked = Cell::new(0);
+        let count = || {
+            asked.set(asked.get() + 1);
+            false
+        };
+        let result = scanner.scan_image_until(&gray, &count).unwrap().unwrap();
+        assert_eq!(result.valid(), Some(true));
+        assert!(result.band.is_some());
+        assert_eq!(asked.get(), result.ocr_calls + 1, "once after locating, once before each OCR call");
+        // Stopped after locating, and before the first OCR call.
+        for stop_at in 1..=2 {
+            asked.set(0);
+            let stop = || {
+                asked.set(asked.get() + 1);
+                asked.get() >= stop_at
+            };
+            assert!(scanner.scan_image_until(&gray, &stop).unwrap().is_none());
+            assert_eq!(asked.get(), stop_at);
+        }
+    }
 }
