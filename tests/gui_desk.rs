@@ -3,71 +3,20 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use docexam::app::document::{Recording, ScanState};
-use docexam::app::{AppConfig, AuditStatus, DeskApp};
+use docexam::app::{AuditStatus, DeskApp};
 use docexam::audit::query::{AuditReader, ListFilter};
 use docexam::inspection::AnsweredBy;
-use docexam::mrz::dates::CalendarDate;
-use egui::{Event, Key, Modifiers};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docexam-gui-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn config(dir: &Path) -> AppConfig {
-    AppConfig {
-        reference_date: CalendarDate { year: 2026, month: 11, day: 23 },
-        store_dir: Some(dir.join("state")),
-        manuals_dir: Some(repo("manuals")),
-        database: Some(dir.join("audit.sqlite")),
-        open: None,
-        watch: None,
-        tour: None,
-    }
-}
-
-fn desk(dir: &Path) -> Harness<'static, DeskApp> {
-    let config = config(dir);
-    Harness::builder().with_size([1400.0, 1000.0]).build_eframe(move |cc| DeskApp::new(&cc.egui_ctx, config))
-}
-
-/// Steps frames until `done` holds (workers answer on their own threads), or fails after `limit`.
-fn step_until(harness: &mut Harness<'_, DeskApp>, limit: Duration, what: &str, done: impl Fn(&DeskApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(2);
-}
-
-fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
-    harness.event(Event::Text(text.to_owned()));
-    harness.run_steps(2);
-}
-
-fn press(harness: &mut Harness<'_, DeskApp>, key: Key) {
-    harness.key_press(key);
-    harness.run_steps(2);
-}
-
-fn press_command(harness: &mut Harness<'_, DeskApp>, key: Key) {
-    harness.key_press_modifiers(Modifiers::COMMAND, key);
-    harness.run_steps(2);
-}
+#[path = "common/gui.rs"]
+mod gui_common;
+use gui_common::*;
 
 /// Start of shift by keyboard: the officer field has the focus; Enter starts.
 fn start_shift(harness: &mut Harness<'_, DeskApp>, officer: &str) {
@@ -285,8 +234,7 @@ fn an_image_dropped_into_the_watched_scan_folder_opens_as_the_next_document() {
     std::fs::create_dir_all(&inbox).unwrap();
     let mut config = config(&dir);
     config.watch = Some(inbox.clone());
-    let mut harness =
-        Harness::builder().with_size([1400.0, 1000.0]).build_eframe(move |cc| DeskApp::new(&cc.egui_ctx, config));
+    let mut harness = desk_with(config);
     start_shift(&mut harness, "off-5");
     assert_eq!(harness.state().state.watching.as_deref(), Some(inbox.as_path()));
     std::fs::copy(repo("test-images/scan/td3_clean_0000.png"), inbox.join("scan-0001.png")).unwrap();

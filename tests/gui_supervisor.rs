@@ -5,71 +5,25 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use docexam::app::supervisor::{SortColumn, SupervisorCommand};
-use docexam::app::{AppConfig, Command, DeskApp, Severity};
+use docexam::app::{Command, DeskApp, Severity};
 use docexam::audit::entry::{Actor, EntryKind, Role};
 use docexam::audit::query::{AuditReader, ListFilter, Stats};
 use docexam::audit::{AuditLog, OpenOptions};
 use docexam::inspection::{Inspection, Outcome};
-use docexam::mrz::dates::CalendarDate;
-use egui::{Event, Key};
+use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+#[path = "common/gui.rs"]
+mod gui_common;
+use gui_common::*;
+
 const PASSPHRASE: &str = "a long supervisor passphrase";
 const WAIT: Duration = Duration::from_secs(30);
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("docexam-gui-supervisor-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn config(dir: &Path) -> AppConfig {
-    AppConfig {
-        reference_date: CalendarDate { year: 2026, month: 11, day: 23 },
-        store_dir: Some(dir.join("state")),
-        manuals_dir: Some(repo("manuals")),
-        database: Some(dir.join("audit.sqlite")),
-        open: None,
-        watch: None,
-        tour: None,
-    }
-}
-
-fn desk(dir: &Path) -> Harness<'static, DeskApp> {
-    let config = config(dir);
-    Harness::builder().with_size([1400.0, 1000.0]).build_eframe(move |cc| DeskApp::new(&cc.egui_ctx, config))
-}
-
-/// Steps frames until `done` holds (workers answer on their own threads), or fails after `limit`.
-fn step_until(harness: &mut Harness<'_, DeskApp>, limit: Duration, what: &str, done: impl Fn(&DeskApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run_steps(2);
-}
-
-fn type_text(harness: &mut Harness<'_, DeskApp>, text: &str) {
-    harness.event(Event::Text(text.to_owned()));
-    harness.run_steps(2);
-}
-
-fn press(harness: &mut Harness<'_, DeskApp>, key: Key) {
-    harness.key_press(key);
-    harness.run_steps(2);
-}
 
 /// Clicks the text box labelled `label` and types `text` into it.
 fn fill(harness: &mut Harness<'_, DeskApp>, label: &str, text: &str) {
