@@ -267,3 +267,19 @@ fn settings_change_the_text_size_and_are_remembered() {
     assert_eq!(saved["officer"], "off-6", "the start screen remembers the officer");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_image_named_on_the_command_line_opens_once_the_shift_starts() {
+    let dir = temp_dir("cmdline");
+    let mut config = config(&dir);
+    config.open = Some(repo("test-images/scan/td3_clean_0000.png"));
+    let mut harness = desk_with(config);
+    harness.run_steps(3);
+    assert!(harness.state().state.document.is_none(), "no document before the officer is known");
+    start_shift(&mut harness, "off-8");
+    step_until(&mut harness, Duration::from_secs(120), "the reading", |app| {
+        app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. }))
+    });
+    assert!(harness.state().state.document.as_ref().unwrap().report.as_ref().unwrap().valid);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -499,6 +499,10 @@ impl DeskApp {
             self.state.notify(Severity::Warning, format!("settings not saved: {e}"));
         }
         self.state.shift = Some(Shift { officer, station, manual, level });
+        // An image given on the command line (or scanned) before the shift started opens now.
+        if self.state.document.is_none() {
+            self.open_next_waiting();
+        }
     }
 
     fn new_document(&mut self, image: Option<PathBuf>) {
