@@ -16,3 +16,4 @@ pub mod ocr;
 #[cfg(feature = "ocr")]
 pub mod scan;
 pub mod synth;
+pub mod training;
