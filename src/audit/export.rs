@@ -212,8 +212,9 @@ pub fn read_proof(path: &Path) -> Result<Result<Proof, String>, AuditError> {
 
 /// Makes a cell safe to open in a spreadsheet (OWASP CSV injection): a cell starting with `=`,
 /// `+`, `-`, `@`, TAB or CR gets a leading `'`, so it is shown as text and never run as a formula.
-pub fn neutralise_cell(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+/// The one rule for every CSV docexam writes: exports, statistics (`audit stats`), training reports.
+pub fn neutralise_cell(cell: &str) -> Cow<'_, str> {
+    if starts_like_a_formula(cell.as_bytes()) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
 
 /// The human columns after seq, kind and at (officer .. fraud_types), from an inspection leaf;
@@ -1349,7 +1350,7 @@ mod tests {
             row.push(to_hex(&leaf_hash(record.leaf.as_bytes())));
             row.push(to_hex(record.chain));
             row.push(record.leaf.to_owned());
-            writer.write_record(row.iter().map(|cell| neutralise_cell(cell))).unwrap();
+            writer.write_record(row.iter().map(|cell| neutralise_cell(cell).into_owned())).unwrap();
         }
         writer.into_inner().unwrap()
     }

@@ -233,6 +233,20 @@ impl AuditLog {
         Ok(appended)
     }
 
+    /// Runs `write` in one `BEGIN IMMEDIATE` transaction of its own and commits: all of it or
+    /// nothing. For the tables apart from the chain (training results): no record is appended and
+    /// no checkpoint signed.
+    pub(crate) fn write_apart<T>(
+        &mut self,
+        write: impl FnOnce(&Transaction<'_>, &Path) -> Result<T, AuditError>,
+    ) -> Result<T, AuditError> {
+        let path = self.path.clone();
+        let tx = begin(&mut self.conn, &path, self.busy_timeout)?;
+        let value = write(&tx, &path)?;
+        tx.commit().map_err(|e| AuditError::sqlite(&path, "commit", e).with_wait(self.busy_timeout))?;
+        Ok(value)
+    }
+
     /// Appends many records in one transaction with one checkpoint (bulk loads and benchmarks;
     /// the chain and the verifier do not care how records were batched).
     pub fn append_batch<B: Serialize>(

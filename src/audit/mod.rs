@@ -13,6 +13,8 @@
 //!   desks' verified exports.
 //! - [`query`], [`purge`]: listing and statistics (`AuditReader`); retention purges of personal data.
 //! - [`supervisor`]: the supervisor passphrase (argon2id).
+//! - [`training`]: training sessions and attempts, in tables apart from the log (never listed,
+//!   counted, exported or chained).
 //! - [`location`]: where the database lives.
 //! - [`worker`]: [`worker::AuditWorker`], the thread that owns the connection for the desk app.
 //!
@@ -30,6 +32,7 @@ pub mod query;
 pub mod schema;
 pub mod signing;
 pub mod supervisor;
+pub mod training;
 pub mod verify;
 pub mod worker;
 

@@ -24,7 +24,7 @@ use super::entry::{
     Actor, AuthFailed, EntryKind, Envelope, ExportEvent, ImportEvent, ImportRefused, LogCreated, PurgeEvent, Role,
     Settings,
 };
-use super::export::text_column;
+use super::export::{neutralise_cell, text_column};
 use super::log::read_log_created;
 use super::schema::{self, Access};
 use crate::inspection::{Outcome, Timestamp};
@@ -215,30 +215,21 @@ impl Stats {
     }
 
     /// Writes the groups as CSV: a header (`KEY,count,share_percent`), one row per group and a
-    /// `(total)` row. Cells that a spreadsheet would run as a formula are neutralised.
+    /// `(total)` row. Cells that a spreadsheet would run as a formula are neutralised
+    /// ([`neutralise_cell`]: officer ids are typed by users).
     pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<(), csv::Error> {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record([self.by.key_name(), "count", "share_percent"])?;
         for row in &self.rows {
             let count = row.count.to_string();
             let share = format!("{:.1}", self.share_percent(row.count));
-            writer.write_record([neutralise_formula(&row.key).as_ref(), &count, &share])?;
+            writer.write_record([neutralise_cell(&row.key).as_ref(), &count, &share])?;
         }
         let total = self.inspections.to_string();
         let share = if self.inspections == 0 { "0.0" } else { "100.0" };
         writer.write_record(["(total)", &total, share])?;
         writer.flush()?;
         Ok(())
-    }
-}
-
-/// A cell a spreadsheet would take for a formula (`= + - @`, tab, carriage return first) gets a
-/// leading `'`, so it shows as text. Officer ids are typed by users.
-pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
     }
 }
 
@@ -697,6 +688,11 @@ impl AuditReader {
     pub fn open(path: &Path) -> Result<Self, AuditError> {
         let conn = schema::open(path, Access::ReadOnly, Duration::from_secs(5))?;
         Ok(Self { conn, path: path.to_owned() })
+    }
+
+    /// The read-only connection and the database path, for the other audit modules' reads.
+    pub(crate) fn connection(&self) -> (&Connection, &Path) {
+        (&self.conn, &self.path)
     }
 
     fn sql(&self, action: &'static str) -> impl Fn(rusqlite::Error) -> AuditError + '_ {
@@ -1228,15 +1224,6 @@ mod tests {
                 vec!["(total)", "3", "100.0"],
             ]
         );
-    }
-
-    #[test]
-    fn neutralise_formula_covers_every_trigger() {
-        for cell in ["=1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(neutralise_formula(cell), format!("'{cell}"));
-        }
-        assert_eq!(neutralise_formula("off-1"), "off-1");
-        assert_eq!(neutralise_formula(""), "");
     }
 
     #[test]

@@ -84,7 +84,52 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER imported_checkpoint_no_update BEFORE UPDATE ON imported_checkpoint BEGIN SELECT RAISE(ABORT, 'imported checkpoints are append-only'); END;
     CREATE TRIGGER imported_checkpoint_no_delete BEFORE DELETE ON imported_checkpoint BEGIN SELECT RAISE(ABORT, 'imported checkpoints are append-only'); END;
     ",
+    // 2: training sessions and their attempts (`audit::training`). Apart from the log: no leaf, no
+    // chain, never listed, counted or exported. A session's fields never change; it is finished
+    // once; its attempts may be replaced only while it is unfinished; nothing is deleted.
+    r"
+    CREATE TABLE training_session (
+        id          INTEGER PRIMARY KEY,
+        pack_id     TEXT    NOT NULL,
+        pack_title  TEXT    NOT NULL,
+        key_sha256  TEXT    NOT NULL CHECK (length(key_sha256) = 64),
+        manual_id   TEXT    NOT NULL,
+        trainee     TEXT    NOT NULL CHECK (length(trainee) > 0),
+        manual_only INTEGER NOT NULL CHECK (manual_only IN (0, 1)),
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT
+    ) STRICT;
+    CREATE INDEX training_session_pack ON training_session(pack_id, trainee, id);
+    CREATE TRIGGER training_session_fixed BEFORE UPDATE OF id, pack_id, pack_title, key_sha256, manual_id, trainee, manual_only, started_at ON training_session
+        BEGIN SELECT RAISE(ABORT, 'a training session is never edited'); END;
+    CREATE TRIGGER training_session_finished_once BEFORE UPDATE OF finished_at ON training_session WHEN OLD.finished_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'the training session is already finished'); END;
+    CREATE TRIGGER training_session_no_delete BEFORE DELETE ON training_session BEGIN SELECT RAISE(ABORT, 'training sessions are kept'); END;
+
+    CREATE TABLE training_attempt (
+        session_id      INTEGER NOT NULL REFERENCES training_session(id),
+        document_index  INTEGER NOT NULL CHECK (document_index >= 0),
+        image           TEXT    NOT NULL,
+        inspection_json TEXT    NOT NULL,
+        seconds         INTEGER NOT NULL CHECK (seconds >= 0),
+        PRIMARY KEY (session_id, document_index)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TRIGGER training_attempt_open_insert BEFORE INSERT ON training_attempt
+        WHEN (SELECT finished_at FROM training_session WHERE id = NEW.session_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'the training session is finished: its attempts are final'); END;
+    CREATE TRIGGER training_attempt_open_update BEFORE UPDATE ON training_attempt
+        WHEN (SELECT finished_at FROM training_session WHERE id = OLD.session_id) IS NOT NULL
+            OR NEW.session_id IS NOT OLD.session_id OR NEW.document_index IS NOT OLD.document_index
+        BEGIN SELECT RAISE(ABORT, 'an attempt is replaced only while its session is unfinished, and never moved'); END;
+    CREATE TRIGGER training_attempt_no_delete BEFORE DELETE ON training_attempt BEGIN SELECT RAISE(ABORT, 'training attempts are replaced, never deleted'); END;
+    ",
 ];
+
+/// The schema scripts (tests build files at an earlier version from them).
+#[cfg(test)]
+pub(crate) fn migrations() -> &'static [&'static str] {
+    MIGRATIONS
+}
 
 /// The schema version this build writes and reads.
 pub fn latest_version() -> i64 {
@@ -312,7 +357,7 @@ mod tests {
         let read_only = open(&path, Access::ReadOnly, Duration::from_secs(1)).unwrap();
         let tables: i64 =
             read_only.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0)).unwrap();
-        assert_eq!(tables, 6);
+        assert_eq!(tables, 8, "the log's six tables and the two training tables");
     }
 
     #[test]

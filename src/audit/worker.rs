@@ -5,7 +5,20 @@
 //! One owner keeps the invariants simple: one writer in this process (plus a read-only connection
 //! on the same thread for listing and statistics), requests applied in the order they were sent.
 //! The desk app asks everything of the log here: recording, listing, one record, statistics,
-//! supervisor authentication, export (with progress), purge, verification and the settings.
+//! supervisor authentication, export (with progress), purge, verification and the settings; and
+//! the training results ([`super::training`]), which go to tables of their own, never into the log.
+//!
+//! # Training exercises
+//!
+//! A training run in the app is: [`AuditRequest::TrainingStart`] (reply
+//! [`AuditReply::TrainingStarted`] with the session id), then per document, once the trainee has
+//! decided it, [`AuditRequest::TrainingAttempt`] ([`AuditReply::TrainingRecorded`]; sending the
+//! same document again replaces the attempt while the session is open), then
+//! [`AuditRequest::TrainingFinish`] ([`AuditReply::TrainingFinished`]; the attempts are final from
+//! then on). [`AuditRequest::TrainingSessions`] and [`AuditRequest::TrainingAttempts`] read them
+//! back for a report; scores come from `audit::training::score_attempts` with the pack's key (the
+//! worker does not read packs). Any refusal is [`AuditReply::Failed`] with
+//! [`AuditError::Rejected`] and nothing stored. None of this appends a record to the log.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -16,6 +29,7 @@ use super::entry::{Actor, Settings};
 use super::export::{ExportFormat, ExportSummary, export_log_with_progress};
 use super::purge::Purged;
 use super::query::{AuditReader, GroupBy, ListFilter, ListedRecord, Stats, pretty_json};
+use super::training::{Attempt, NewSession, SessionId, SessionSummary};
 use super::{AuditError, AuditLog, OpenOptions, VerifyReport, verify_database};
 use crate::inspection::Inspection;
 use crate::mrz::dates::CalendarDate;
@@ -79,6 +93,43 @@ pub enum AuditRequest {
     },
     /// The current settings.
     Settings,
+    /// Start a training session: a trainee begins an exercise pack. Reply:
+    /// [`AuditReply::TrainingStarted`].
+    TrainingStart(NewSession),
+    /// Store the trainee's decided inspection of one document of the session's pack (replacing an
+    /// earlier one of the same document while the session is unfinished). Reply:
+    /// [`AuditReply::TrainingRecorded`]. Refused (nothing stored): an undecided inspection, one
+    /// breaking the inspection rules, another manual than the session's, a finished session.
+    TrainingAttempt {
+        /// The session ([`AuditReply::TrainingStarted`]).
+        session: SessionId,
+        /// The document's position in the pack's key, 0-based.
+        index: usize,
+        /// The document's image as the key names it (scores match attempts to documents by it).
+        image: String,
+        /// The trainee's decided inspection.
+        inspection: Box<Inspection>,
+        /// Seconds the trainee spent on the document (the shell measures them).
+        seconds: u64,
+    },
+    /// Finish a session; its attempts are final. Reply: [`AuditReply::TrainingFinished`].
+    TrainingFinish {
+        /// The session.
+        session: SessionId,
+    },
+    /// The stored training sessions, oldest first, of one pack and/or one trainee (`None`: all).
+    /// Reply: [`AuditReply::TrainingSessionList`].
+    TrainingSessions {
+        /// Only this pack id.
+        pack: Option<String>,
+        /// Only this trainee.
+        trainee: Option<String>,
+    },
+    /// One session's attempts, in document order. Reply: [`AuditReply::TrainingAttemptList`].
+    TrainingAttempts {
+        /// The session.
+        session: SessionId,
+    },
 }
 
 impl std::fmt::Debug for AuditRequest {
@@ -111,6 +162,23 @@ impl std::fmt::Debug for AuditRequest {
                 f.debug_struct("Purge").field("before", before).field("by", by).finish()
             }
             AuditRequest::Settings => f.write_str("Settings"),
+            AuditRequest::TrainingStart(session) => f.debug_tuple("TrainingStart").field(session).finish(),
+            AuditRequest::TrainingAttempt { session, index, image, inspection: _, seconds } => f
+                .debug_struct("TrainingAttempt")
+                .field("session", session)
+                .field("index", index)
+                .field("image", image)
+                .field("seconds", seconds)
+                .finish_non_exhaustive(),
+            AuditRequest::TrainingFinish { session } => {
+                f.debug_struct("TrainingFinish").field("session", session).finish()
+            }
+            AuditRequest::TrainingSessions { pack, trainee } => {
+                f.debug_struct("TrainingSessions").field("pack", pack).field("trainee", trainee).finish()
+            }
+            AuditRequest::TrainingAttempts { session } => {
+                f.debug_struct("TrainingAttempts").field("session", session).finish()
+            }
         }
     }
 }
@@ -167,6 +235,32 @@ pub enum AuditReply {
     /// The current settings. `supervisor_passphrase` is [`PASSPHRASE_HASH_WITHHELD`] when a
     /// passphrase is set up (the UI needs to know that, not the hash), `None` when not.
     Settings(Settings),
+    /// A training session started.
+    TrainingStarted {
+        /// Its id: pass it with the session's other requests.
+        session: SessionId,
+    },
+    /// A training attempt is stored (committed).
+    TrainingRecorded {
+        /// The session.
+        session: SessionId,
+        /// The document's position in the key, 0-based.
+        index: usize,
+    },
+    /// The training session is finished.
+    TrainingFinished {
+        /// The session.
+        session: SessionId,
+    },
+    /// The training sessions asked for, oldest first.
+    TrainingSessionList(Vec<SessionSummary>),
+    /// A session's attempts, in document order.
+    TrainingAttemptList {
+        /// The session.
+        session: SessionId,
+        /// Its attempts.
+        attempts: Vec<Attempt>,
+    },
     /// The request failed; nothing was recorded (except a wrong passphrase, which is).
     Failed(AuditError),
 }
@@ -299,6 +393,23 @@ impl Desk {
                     settings.supervisor_passphrase = Some(PASSPHRASE_HASH_WITHHELD.to_owned());
                 }
                 AuditReply::Settings(settings)
+            }
+            AuditRequest::TrainingStart(session) => {
+                AuditReply::TrainingStarted { session: self.log.training().start_session(&session)? }
+            }
+            AuditRequest::TrainingAttempt { session, index, image, inspection, seconds } => {
+                self.log.training().record_attempt(session, index, &image, &inspection, seconds)?;
+                AuditReply::TrainingRecorded { session, index }
+            }
+            AuditRequest::TrainingFinish { session } => {
+                self.log.training().finish_session(session)?;
+                AuditReply::TrainingFinished { session }
+            }
+            AuditRequest::TrainingSessions { pack, trainee } => {
+                AuditReply::TrainingSessionList(self.log.training().sessions(pack.as_deref(), trainee.as_deref())?)
+            }
+            AuditRequest::TrainingAttempts { session } => {
+                AuditReply::TrainingAttemptList { session, attempts: self.log.training().attempts(session)? }
             }
         })
     }
@@ -711,6 +822,64 @@ mod tests {
                 "{reply:?}"
             );
         }
+        desk.stop();
+    }
+
+    #[test]
+    fn a_training_run_through_the_worker_stores_apart_from_the_log() {
+        let scratch = Scratch::new("training");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audit/inspection.json");
+        let decided: Inspection = serde_json::from_slice(&std::fs::read(fixture).unwrap()).unwrap();
+        let mut desk = Started::new(&scratch.db());
+        let new = NewSession {
+            pack_id: "basics-1".into(),
+            pack_title: "Basics".into(),
+            key_sha256: "0".repeat(64),
+            manual_id: decided.manual().id.clone(),
+            trainee: "Ann".into(),
+            manual_only: true,
+        };
+        let AuditReply::TrainingStarted { session } = desk.reply(AuditRequest::TrainingStart(new)) else {
+            panic!("started")
+        };
+        let attempt = |index: usize, inspection: &Inspection| AuditRequest::TrainingAttempt {
+            session,
+            index,
+            image: format!("{index}.png"),
+            inspection: Box::new(inspection.clone()),
+            seconds: 30,
+        };
+        for index in [0, 1, 1] {
+            let reply = desk.reply(attempt(index, &decided));
+            assert!(
+                matches!(reply, AuditReply::TrainingRecorded { session: s, index: i } if s == session && i == index),
+                "{reply:?}"
+            );
+        }
+        let undecided: Inspection = serde_json::from_str(&undecided_record()).unwrap();
+        let reply = desk.reply(attempt(2, &undecided));
+        assert!(matches!(reply, AuditReply::Failed(AuditError::Rejected { .. })), "{reply:?}");
+        let reply = desk.reply(AuditRequest::TrainingFinish { session });
+        assert!(matches!(reply, AuditReply::TrainingFinished { session: s } if s == session), "{reply:?}");
+        let reply = desk.reply(attempt(0, &decided));
+        assert!(matches!(reply, AuditReply::Failed(AuditError::Rejected { .. })), "final: {reply:?}");
+
+        let reply = desk.reply(AuditRequest::TrainingSessions { pack: Some("basics-1".into()), trainee: None });
+        let AuditReply::TrainingSessionList(sessions) = reply else { panic!("{reply:?}") };
+        assert_eq!(sessions.len(), 1);
+        assert_eq!((sessions[0].id, sessions[0].attempts, sessions[0].finished_at.is_some()), (session, 2, true));
+        let reply = desk.reply(AuditRequest::TrainingSessions { pack: None, trainee: Some("Bob".into()) });
+        assert!(matches!(&reply, AuditReply::TrainingSessionList(list) if list.is_empty()), "{reply:?}");
+        let reply = desk.reply(AuditRequest::TrainingAttempts { session });
+        let AuditReply::TrainingAttemptList { session: s, attempts } = reply else { panic!("{reply:?}") };
+        assert_eq!(s, session);
+        assert_eq!(attempts.iter().map(|a| (a.index, a.seconds)).collect::<Vec<_>>(), [(0, 30), (1, 30)]);
+        assert_eq!(attempts[0].inspection, decided);
+
+        // The log itself holds only its first record, and verifies.
+        assert_eq!(desk.list(ListFilter::default(), 10).1, 1);
+        let AuditReply::Verified(report) = desk.reply(AuditRequest::Verify) else { panic!("verify") };
+        assert!(report.intact(), "{:?}", report.findings);
         desk.stop();
     }
 
