@@ -162,11 +162,7 @@ pub fn run(args: &InspectArgs, manuals_dir: Option<&Path>, reference_date: Calen
         started_at,
         source,
     };
-    let mrz_input = match &reading {
-        Reading::Report(report) => MrzInput::Report(report),
-        Reading::NotFound(reason) => MrzInput::NotFound { reason },
-    };
-    let mut inspection = Inspection::start(&loaded.manual, &loaded.content_hash, setup, mrz_input)?;
+    let mut inspection = Inspection::start(&loaded.manual, &loaded.content_hash, setup, reading.input())?;
 
     match answers {
         Some(answers) => {
@@ -223,7 +219,7 @@ fn not_recorded(error: &AuditError, printed: bool) -> ExitCode {
 }
 
 /// "Now", from the system clock (the core never reads it).
-fn now() -> anyhow::Result<Timestamp> {
+pub(super) fn now() -> anyhow::Result<Timestamp> {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .context("the system clock is before 1970")?
@@ -232,6 +228,12 @@ fn now() -> anyhow::Result<Timestamp> {
 }
 
 fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
+    read_json_file(path, "an answers file")
+}
+
+/// Reads a JSON file of at most [`MAX_ANSWERS_BYTES`]; `what` names the expected content in the
+/// error ("FILE is not an answers file").
+pub(super) fn read_json_file<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<T> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut bytes = Vec::new();
     file.take(MAX_ANSWERS_BYTES + 1)
@@ -242,15 +244,25 @@ fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
         "{} is larger than the {MAX_ANSWERS_BYTES} bytes an answers file may have",
         path.display()
     );
-    serde_json::from_slice(&bytes).with_context(|| format!("{} is not an answers file", path.display()))
+    serde_json::from_slice(&bytes).with_context(|| format!("{} is not {what}", path.display()))
 }
 
 /// What was read of the MRZ (owned, for `MrzInput` to borrow).
-enum Reading {
+pub(super) enum Reading {
     Report(Box<MrzReport>),
     // Only the image path (feature `ocr`) can find no MRZ.
     #[cfg_attr(not(feature = "ocr"), allow(dead_code))]
     NotFound(String),
+}
+
+impl Reading {
+    /// The reading as an inspection starts from it.
+    pub(super) fn input(&self) -> MrzInput<'_> {
+        match self {
+            Reading::Report(report) => MrzInput::Report(report),
+            Reading::NotFound(reason) => MrzInput::NotFound { reason },
+        }
+    }
 }
 
 fn read_document(args: &InspectArgs, policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
@@ -269,9 +281,17 @@ fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSourc
 
     let bytes = super::scan::read_image_file(path).map_err(anyhow::Error::msg)?;
     let mut scanner = Scanner::new(*policy, ScanOptions::default()).context("cannot start the OCR engine")?;
-    let scan = scanner.scan_bytes(&bytes).with_context(|| format!("cannot scan {}", path.display()))?;
+    let reading = scan_image(&mut scanner, path, &bytes)?;
     let source = DocumentSource::image(path.display().to_string(), &bytes);
-    let reading = match scan.report {
+    Ok((source, reading))
+}
+
+/// Scans the image `bytes` (read from `path`) with `scanner`: the MRZ report with its OCR
+/// repairs, or why no MRZ was found.
+#[cfg(feature = "ocr")]
+pub(super) fn scan_image(scanner: &mut docexam::scan::Scanner, path: &Path, bytes: &[u8]) -> anyhow::Result<Reading> {
+    let scan = scanner.scan_bytes(bytes).with_context(|| format!("cannot scan {}", path.display()))?;
+    Ok(match scan.report {
         Some(mut report) => {
             // OCR repairs are part of the evidence.
             report.corrections = scan.correction;
@@ -281,8 +301,7 @@ fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSourc
             "nothing in the image reads as an MRZ ({} OCR reading(s) tried); examine the printed zone by eye",
             scan.ocr_calls
         )),
-    };
-    Ok((source, reading))
+    })
 }
 
 #[cfg(not(feature = "ocr"))]
@@ -322,13 +341,13 @@ fn describe_suggestion(suggestion: &Suggestion) -> String {
 }
 
 /// The terminal conversation: questions on `output`, answers from `input`, one line each.
-struct Prompter<R, W> {
-    input: R,
-    output: W,
+pub(super) struct Prompter<R, W> {
+    pub(super) input: R,
+    pub(super) output: W,
 }
 
 impl<R: BufRead, W: Write> Prompter<R, W> {
-    fn say(&mut self, text: &str) -> anyhow::Result<()> {
+    pub(super) fn say(&mut self, text: &str) -> anyhow::Result<()> {
         writeln!(self.output, "{text}").context("cannot write to standard error")
     }
 
@@ -359,7 +378,8 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         Ok((!note.is_empty()).then_some(note))
     }
 
-    fn interview(&mut self, inspection: &mut Inspection, manual: &Manual) -> anyhow::Result<()> {
+    /// The whole inspection: header, machine answers, the open items, overrides, the decision.
+    pub(super) fn interview(&mut self, inspection: &mut Inspection, manual: &Manual) -> anyhow::Result<()> {
         self.header(inspection, manual)?;
         self.machine_answers(inspection)?;
         self.ask_items(inspection, manual)?;

@@ -11,6 +11,7 @@ macro_rules! outln {
 pub mod audit;
 #[cfg(feature = "ocr")]
 pub mod bench_scan;
+pub mod exercise;
 pub mod inspect;
 pub mod manual;
 pub mod mrz;
@@ -64,6 +65,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Generate specimen document images of fictional people, with a truth file.
     Synth(synth::SynthArgs),
+    /// Training exercises: list, add, run and report packs of documents with an answer key.
+    Exercise(exercise::ExerciseArgs),
     /// Open the desk app (the default when no subcommand is given).
     Gui(GuiArgs),
 }
@@ -125,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Inspect(args)) => inspect::run(&args, cli.manuals.as_deref(), reference_date),
         Some(Command::Audit(args)) => audit::run(&args),
         Some(Command::Synth(args)) => synth::run(&args, reference_date),
+        Some(Command::Exercise(args)) => exercise::run(&args, cli.manuals.as_deref()),
         Some(Command::Gui(args)) => run_gui(args, cli.manuals, reference_date),
         None => run_gui(GuiArgs::default(), cli.manuals, reference_date),
     }

@@ -12,6 +12,10 @@
 //! genuine document not admitted is a **false alarm**; the first costs more (weights in the key).
 //! A planted defect is **found** when the trainee failed at least one of the items it is listed
 //! under; items failed on a genuine document, or on items no defect names, are false findings.
+//!
+//! [`packs`]: where packs are found, and every pack there checked against its manual.
+
+pub mod packs;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,1056 @@
+//! `docexam exercise`: training exercises from the terminal. A pack is a folder of document
+//! images and an answer key (`docexam::training`); where packs are found is
+//! `docexam::training::packs`. Results go to the training tables of the audit database
+//! (`docexam::audit::training`), never into the log itself.
+//!
+//! - `list`: the packs found, and the broken ones with their problems (never fatal to the others).
+//! - `new --from-dir DIR`: check a trainer's pack (key against its manual, every image readable)
+//!   and copy it into the trainers' packs folder.
+//! - `run ID --trainee NAME`: the trainee inspects each document with the normal inspection flow
+//!   (the same prompts as `docexam inspect`, or an answers file), each decided inspection is
+//!   stored with the seconds spent on it, and the score is printed.
+//! - `report ID`: per session, per document, per item and per trainee, as a table or CSV.
+//!
+//! Exit status: 0 done; 1 refused (an answers file that does not fit the pack or breaks the
+//! inspection rules, nothing recorded; `new` with an invalid pack or a pack id already taken);
+//! 2 cannot (usage, unreadable files, no such pack, the audit log cannot be read or written).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use docexam::audit::AuditError;
+use docexam::audit::export::neutralise_cell;
+use docexam::audit::location::database_path;
+use docexam::audit::query::AuditReader;
+use docexam::audit::training::{Attempt, NewSession, SessionId, SessionSummary, score_attempts};
+use docexam::imaging::decode::{DecodeLimits, decode};
+use docexam::inspection::{
+    Answer, DecisionRequest, DocumentSource, Inspection, MrzInput, Outcome, RefusalReason, RuleViolation, Setup,
+    Timestamp,
+};
+use docexam::manual::{Level, LoadedManual, ManualLibrary, find_manuals_dir};
+use docexam::mrz::dates::{CalendarDate, DatePolicy};
+use docexam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
+use docexam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
+
+use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
+use super::inspect::{Prompter, Reading, now, read_json_file};
+
+/// Arguments of `docexam exercise`.
+#[derive(Debug, clap::Args)]
+pub struct ExerciseArgs {
+    /// Folder of exercise packs (default: $DOCEXAM_PACKS, then test-images/training next to the binary or up to 3
+    /// folders above it). The trainers' packs folder (packs/ in the OS data folder, where `exercise new` copies
+    /// packs) is always read too.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub packs: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: ExerciseCommand,
+}
+
+/// `docexam exercise` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ExerciseCommand {
+    /// List the packs found (id, title, documents, manual, folder) and the broken ones with their problems.
+    List,
+    /// Add a trainer's pack (a folder of images and a key.toml) to the trainers' packs folder.
+    New(NewArgs),
+    /// Work through a pack as a trainee: each document with the normal inspection flow, then the score.
+    ///
+    /// Documents are examined on the key's reference date (the global --reference-date does not apply). Without
+    /// --answers the prompts of `docexam inspect` come on standard error, document after document; each decided
+    /// document is stored at once, with the seconds it took.
+    Run(RunArgs),
+    /// Scores of a pack's sessions: per session, per document, per item, per trainee.
+    Report(ReportArgs),
+}
+
+/// Arguments of `docexam exercise new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The pack: a folder with key.toml and the images it lists.
+    #[arg(long, value_name = "DIR")]
+    pub from_dir: PathBuf,
+}
+
+/// Arguments of `docexam exercise run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The pack id (see `docexam exercise list`).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// The trainee's name or id, recorded with the session.
+    #[arg(long, value_name = "NAME")]
+    pub trainee: String,
+
+    /// JSON answers for every document: run without prompts. Keys are document numbers (1 = the key's first) or
+    /// image names; each value is {"answers": {"F02": "fail", "G01": "pass", "H01": "n/a"}, "outcome": "refuse",
+    /// "refusal_reasons": ["B"], "justification": "...", "seconds": 40}. An answer may also be {"answer": "fail",
+    /// "reason": "...", "note": "..."}: a reason is needed to change a machine answer. Answers are pass, fail, n/a
+    /// or not_checked; outcomes admit, refer_second_line, refuse, seize or send_to_laboratory; seconds (time spent)
+    /// are optional.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Manual only: no OCR and no machine answers; the trainee finds everything.
+    #[arg(long)]
+    pub manual_only: bool,
+
+    /// Language of the manual (English when that language is missing).
+    #[arg(long, value_name = "LANG", default_value = "en")]
+    pub lang: String,
+
+    /// The audit database the results go to (default: as `docexam audit`: $DOCEXAM_DB, then audit.sqlite in the
+    /// OS data folder). Training results have tables of their own and never mix with the log's records.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+/// Arguments of `docexam exercise report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The pack id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Only this trainee's sessions.
+    #[arg(long, value_name = "NAME")]
+    pub trainee: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Only this table (CSV prints one table: sessions unless another is named).
+    #[arg(long, value_enum)]
+    pub table: Option<ReportTable>,
+
+    /// The audit database (default: as `docexam audit`).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+}
+
+/// `--format` of `exercise report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned text tables.
+    Table,
+    /// CSV with a header (cells that look like spreadsheet formulas are neutralised).
+    Csv,
+}
+
+/// `--table` of `exercise report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportTable {
+    /// One row per session.
+    Sessions,
+    /// One row per document of the pack, over the sessions.
+    Documents,
+    /// Hits and misses per checklist item, over the sessions.
+    Items,
+    /// Each trainee's history over their sessions.
+    Trainees,
+}
+
+/// Runs `docexam exercise`.
+pub fn run(args: &ExerciseArgs, manuals_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let search = PackSearch::from_environment(args.packs.as_deref());
+    match &args.command {
+        ExerciseCommand::List => list(&search, manuals_dir),
+        ExerciseCommand::New(a) => new(&search, manuals_dir, a),
+        ExerciseCommand::Run(a) => run_exercise(&search, manuals_dir, a),
+        ExerciseCommand::Report(a) => report(&search, manuals_dir, a),
+    }
+}
+
+/// The manual library; when there is none, an empty one (every pack is then broken, saying why).
+fn manual_library(manuals_dir: Option<&Path>) -> ManualLibrary {
+    let loaded = find_manuals_dir(manuals_dir)
+        .map_err(anyhow::Error::from)
+        .and_then(|found| ManualLibrary::load_dir(&found.dir).map_err(anyhow::Error::from));
+    loaded.unwrap_or_else(|e| {
+        eprintln!("docexam: no manual library ({e}); packs cannot be checked against their manuals");
+        ManualLibrary::default()
+    })
+}
+
+fn shelf(search: &PackSearch, library: &ManualLibrary) -> (Vec<PacksDir>, PackShelf) {
+    let dirs = search.dirs(Path::is_dir);
+    let shelf = PackShelf::scan(&dirs, library);
+    (dirs, shelf)
+}
+
+/// Every line of `text` indented by `indent` (parser messages run over several lines).
+fn indented(text: &str, indent: &str) -> String {
+    text.lines().map(|line| format!("{indent}{line}")).collect::<Vec<_>>().join("\n")
+}
+
+fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let library = manual_library(manuals_dir);
+    let (dirs, shelf) = shelf(search, &library);
+    if dirs.is_empty() {
+        let user = search.user_packs_dir().map_or_else(|| "(no home folder)".to_owned(), |d| d.display().to_string());
+        outln!(
+            "no packs folder: give one with --packs DIR or {}; `exercise new` adds packs to {user}",
+            docexam::training::packs::PACKS_ENV
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for dir in &dirs {
+        outln!("packs in {} ({})", dir.dir.display(), dir.source);
+    }
+    for (dir, error) in &shelf.unreadable {
+        outln!("cannot read {}: {error}", dir.display());
+    }
+    if shelf.packs.is_empty() {
+        outln!("no usable pack");
+    } else {
+        let rows: Vec<Vec<String>> = shelf
+            .packs
+            .iter()
+            .map(|p| {
+                vec![
+                    p.pack.key.id.clone(),
+                    p.pack.key.title.clone(),
+                    p.pack.key.documents.len().to_string(),
+                    p.pack.key.manual.clone(),
+                    format!("{} ({})", p.pack.dir.display(), p.source),
+                ]
+            })
+            .collect();
+        print_table(&["ID", "TITLE", "DOCS", "MANUAL", "WHERE"], &[false, false, true, false, false], &rows)?;
+    }
+    if !shelf.broken.is_empty() {
+        outln!("\n{} broken pack(s), not used:", shelf.broken.len());
+        for broken in &shelf.broken {
+            let id = broken.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
+            outln!("  {}{id}", broken.dir.display());
+            for problem in &broken.problems {
+                let text = problem.to_string();
+                outln!("    - {}", indented(&text, "      ").trim_start());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Aligned columns: two spaces apart, `right[i]` right-aligns column `i`; the last column is not
+/// padded.
+fn print_table(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut out = String::new();
+        for (i, cell) in cells.enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            let last = i + 1 == header.len();
+            if i > 0 {
+                out.push_str("  ");
+            }
+            if right.get(i).copied().unwrap_or(false) {
+                out.push_str(&format!("{cell:>width$}"));
+            } else if last {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<width$}"));
+            }
+        }
+        out.trim_end().to_owned()
+    };
+    outln!("{}", line(&mut header.iter().copied()));
+    for row in rows {
+        outln!("{}", line(&mut row.iter().map(String::as_str)));
+    }
+    Ok(())
+}
+
+fn new(search: &PackSearch, manuals_dir: Option<&Path>, args: &NewArgs) -> anyhow::Result<ExitCode> {
+    let from = &args.from_dir;
+    if !from.is_dir() {
+        eprintln!("docexam: {} is not a folder", from.display());
+        return Ok(ExitCode::from(EXIT_CANNOT));
+    }
+    let library = manual_library(manuals_dir);
+    let (pack, _) = match check_pack(from, &library) {
+        Ok(checked) => checked,
+        Err((_, problems)) => {
+            for problem in &problems {
+                eprintln!("docexam: {}", indented(&problem.to_string(), "  ").trim_start());
+            }
+            eprintln!("docexam: {} problem(s) in {}; the pack was not added", problems.len(), from.display());
+            return Ok(ExitCode::from(EXIT_REFUSED));
+        }
+    };
+    let mut unreadable = 0usize;
+    for (index, document) in pack.key.documents.iter().enumerate() {
+        let path = from.join(&document.image);
+        if let Err(problem) = read_image(&path)
+            .and_then(|bytes| decode(&bytes, &DecodeLimits::default()).map(drop).map_err(|e| anyhow::anyhow!("{e}")))
+        {
+            eprintln!(
+                "docexam: document {} ({}): not an image docexam can read: {problem:#}",
+                index + 1,
+                document.image
+            );
+            unreadable += 1;
+        }
+    }
+    if unreadable > 0 {
+        eprintln!("docexam: {unreadable} image(s) cannot be read; the pack was not added");
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    let id = &pack.key.id;
+    let (_, shelf) = shelf(search, &library);
+    let taken =
+        shelf.find(id).map(|p| p.pack.dir.clone()).or_else(|| shelf.broken_with_id(id).next().map(|b| b.dir.clone()));
+    let Some(root) = search.user_packs_dir() else {
+        eprintln!("docexam: no home folder: the trainers' packs folder cannot be found");
+        return Ok(ExitCode::from(EXIT_CANNOT));
+    };
+    let target = root.join(id);
+    if let Some(other) = taken.or_else(|| target.exists().then(|| target.clone())) {
+        eprintln!(
+            "docexam: pack id {id:?} is already taken by {}; not overwritten (give the pack another id)",
+            other.display()
+        );
+        return Ok(ExitCode::from(EXIT_REFUSED));
+    }
+    match copy_pack(&pack.dir, &pack.key, &root, &target) {
+        Ok(()) => {
+            outln!(
+                "added pack {id} ({} documents, manual {}) to {}",
+                pack.key.documents.len(),
+                pack.key.manual,
+                target.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("docexam: cannot add the pack: {e:#}");
+            Ok(ExitCode::from(EXIT_CANNOT))
+        }
+    }
+}
+
+/// Copies the key and the images it lists into a hidden folder beside `target`, then renames it
+/// into place, so the packs folder never shows a half-copied pack.
+fn copy_pack(from: &Path, key: &AnswerKey, root: &Path, target: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
+    let staging = root.join(format!(".new-{}-{}", key.id, std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let copied = (|| {
+        let files = std::iter::once(KEY_FILE).chain(key.documents.iter().map(|d| d.image.as_str()));
+        for file in files {
+            let to = staging.join(file);
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::copy(from.join(file), &to)
+                .with_context(|| format!("cannot copy {}", from.join(file).display()))?;
+        }
+        std::fs::rename(&staging, target).with_context(|| format!("cannot move the pack to {}", target.display()))
+    })();
+    if copied.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    copied
+}
+
+/// Reads an image file of at most the decoder's size limit.
+fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let limit = DecodeLimits::default().max_file_bytes;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    anyhow::ensure!(bytes.len() <= limit, "{} is larger than the {limit} bytes an image may have", path.display());
+    Ok(bytes)
+}
+
+/// The MRZ reason of a manual-only inspection: no machine answer is shown.
+const MANUAL_ONLY: &str = "manual-only training";
+
+/// Longest time one document may be said to have taken in an answers file.
+const MAX_SECONDS: u64 = 24 * 3600;
+
+/// One document's answers in an answers file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentAnswers {
+    #[serde(default)]
+    answers: BTreeMap<String, serde_json::Value>,
+    outcome: Outcome,
+    #[serde(default)]
+    refusal_reasons: Vec<RefusalReason>,
+    #[serde(default)]
+    justification: Option<String>,
+    #[serde(default)]
+    seconds: Option<u64>,
+}
+
+/// An item answer, checked.
+struct ItemAnswer {
+    answer: Answer,
+    reason: Option<String>,
+    note: Option<String>,
+}
+
+fn parse_answer_word(word: &str) -> Option<Answer> {
+    match word.to_ascii_lowercase().as_str() {
+        "pass" | "p" => Some(Answer::Pass),
+        "fail" | "f" => Some(Answer::Fail),
+        "n/a" | "na" | "n" | "not_applicable" => Some(Answer::NotApplicable),
+        "not_checked" | "skip" | "s" => Some(Answer::NotChecked),
+        _ => None,
+    }
+}
+
+fn parse_item_answer(value: &serde_json::Value) -> Result<ItemAnswer, String> {
+    const EXPECTED: &str = "pass, fail, n/a or not_checked";
+    let word = |v: &serde_json::Value| match v.as_str() {
+        Some(text) => parse_answer_word(text).ok_or_else(|| format!("{text:?} is not an answer ({EXPECTED})")),
+        None => Err(format!("{v} is not an answer ({EXPECTED})")),
+    };
+    match value {
+        serde_json::Value::Object(fields) => {
+            if let Some(unknown) = fields.keys().find(|k| !["answer", "reason", "note"].contains(&k.as_str())) {
+                return Err(format!("unknown field {unknown:?} (answer, reason, note)"));
+            }
+            let text = |key: &str| match fields.get(key) {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(format!("{key} must be text, not {other}")),
+            };
+            let answer = word(fields.get("answer").ok_or("an answer object needs \"answer\"")?)?;
+            Ok(ItemAnswer { answer, reason: text("reason")?, note: text("note")? })
+        }
+        other => Ok(ItemAnswer { answer: word(other)?, reason: None, note: None }),
+    }
+}
+
+/// The answers file matched to the key's documents (index order), or every problem.
+fn match_answers(
+    file: BTreeMap<String, DocumentAnswers>,
+    key: &AnswerKey,
+) -> Result<Vec<DocumentAnswers>, Vec<String>> {
+    let count = key.documents.len();
+    let mut problems = Vec::new();
+    let mut slots: Vec<Option<(String, DocumentAnswers)>> = (0..count).map(|_| None).collect();
+    for (name, answers) in file {
+        let index = match name.trim().parse::<usize>() {
+            Ok(n) if (1..=count).contains(&n) => Some(n - 1),
+            _ => key.documents.iter().position(|d| d.image == name),
+        };
+        let Some(index) = index else {
+            let images: Vec<&str> = key.documents.iter().map(|d| d.image.as_str()).collect();
+            problems.push(format!(
+                "{name:?} is not a document of pack {} (numbers 1 to {count}, or the images {})",
+                key.id,
+                images.join(", ")
+            ));
+            continue;
+        };
+        if let Some(slot) = slots.get_mut(index) {
+            match slot {
+                Some((earlier, _)) => problems.push(format!(
+                    "{name:?} and {earlier:?} are both document {} ({})",
+                    index + 1,
+                    key.documents.get(index).map_or("", |d| d.image.as_str())
+                )),
+                None => *slot = Some((name, answers)),
+            }
+        }
+    }
+    for (index, slot) in slots.iter().enumerate() {
+        if slot.is_none() {
+            let image = key.documents.get(index).map_or("", |d| d.image.as_str());
+            problems.push(format!("document {} ({image}) has no answers", index + 1));
+        }
+        if let Some((name, answers)) = slot
+            && answers.seconds.is_some_and(|s| s > MAX_SECONDS)
+        {
+            problems.push(format!("{name:?}: seconds must be at most {MAX_SECONDS}"));
+        }
+    }
+    if problems.is_empty() { Ok(slots.into_iter().flatten().map(|(_, a)| a).collect()) } else { Err(problems) }
+}
+
+/// Applies one document's answers and decides at `decided_at`; every problem is returned.
+fn apply_document_answers(
+    inspection: &mut Inspection,
+    answers: &DocumentAnswers,
+    decided_at: Timestamp,
+) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    for (item, value) in &answers.answers {
+        let given = match parse_item_answer(value) {
+            Ok(given) => given,
+            Err(problem) => {
+                problems.push(format!("item {item}: {problem}"));
+                continue;
+            }
+        };
+        let machine = inspection.item(item).and_then(|i| i.machine.as_ref()).map(|m| m.answer);
+        let applied = match machine {
+            Some(machine) if machine != given.answer => {
+                // The machine could not check the item (manual-only, no MRZ read): the trainee's
+                // answer replaces "not checked", and says so; a real machine answer needs a reason.
+                let reason = given.reason.clone().or_else(|| {
+                    (machine == Answer::NotChecked)
+                        .then(|| "the machine did not check this item: the trainee's answer".to_owned())
+                });
+                inspection.override_answer(item, given.answer, reason.as_deref().unwrap_or(""), given.note.clone())
+            }
+            _ => inspection.answer(item, given.answer, given.note.clone()),
+        };
+        if let Err(violation) = applied {
+            problems.push(violation.to_string());
+        }
+    }
+    if problems.is_empty() {
+        let request = DecisionRequest {
+            outcome: answers.outcome,
+            refusal_reasons: answers.refusal_reasons.clone(),
+            justification: answers.justification.clone(),
+        };
+        if let Err(violations) = inspection.decide(request, decided_at) {
+            problems.extend(violations.0.iter().map(RuleViolation::to_string));
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+/// Reads each document's MRZ the normal way (one OCR handle for the run), or not at all when
+/// the trainer asked for manual-only work.
+struct DocumentReader {
+    #[cfg(feature = "ocr")]
+    scanner: Option<docexam::scan::Scanner>,
+    manual_only: bool,
+    policy: DatePolicy,
+}
+
+impl DocumentReader {
+    fn new(manual_only: bool, policy: DatePolicy) -> Self {
+        Self {
+            #[cfg(feature = "ocr")]
+            scanner: None,
+            manual_only,
+            policy,
+        }
+    }
+
+    /// `None` when manual-only.
+    #[cfg(feature = "ocr")]
+    fn read(&mut self, path: &Path, bytes: &[u8]) -> anyhow::Result<Option<Reading>> {
+        use docexam::scan::{ScanOptions, Scanner};
+        if self.manual_only {
+            return Ok(None);
+        }
+        let scanner = match &mut self.scanner {
+            Some(scanner) => scanner,
+            None => self
+                .scanner
+                .insert(Scanner::new(self.policy, ScanOptions::default()).context("cannot start the OCR engine")?),
+        };
+        super::inspect::scan_image(scanner, path, bytes).map(Some)
+    }
+
+    #[cfg(not(feature = "ocr"))]
+    fn read(&mut self, _path: &Path, _bytes: &[u8]) -> anyhow::Result<Option<Reading>> {
+        let _ = self.policy;
+        anyhow::ensure!(
+            self.manual_only,
+            "this docexam was built without OCR (cargo feature `ocr`): use --manual-only"
+        );
+        Ok(None)
+    }
+}
+
+/// A document ready for the trainee: its image read (and scanned unless manual-only).
+struct Document {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    reading: Option<Reading>,
+}
+
+impl Document {
+    fn read(pack: &FoundPack, index: usize, reader: &mut DocumentReader) -> anyhow::Result<Self> {
+        let path = pack.pack.image_path(index).context("no such document in the key")?;
+        let bytes = read_image(&path)?;
+        let reading = reader.read(&path, &bytes)?;
+        Ok(Self { path, bytes, reading })
+    }
+
+    /// The inspection of this document by `trainee`, started at `started_at`.
+    fn start(&self, manual: &LoadedManual, trainee: &str, started_at: Timestamp) -> anyhow::Result<Inspection> {
+        let setup = Setup {
+            level: Level::First,
+            officer: Some(trainee.to_owned()),
+            station: None,
+            started_at,
+            source: DocumentSource::image(self.path.display().to_string(), &self.bytes),
+        };
+        let mrz = self.reading.as_ref().map_or(MrzInput::NotRead { reason: MANUAL_ONLY }, Reading::input);
+        Ok(Inspection::start(&manual.manual, &manual.content_hash, setup, mrz)?)
+    }
+}
+
+fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let trainee = args.trainee.trim();
+    anyhow::ensure!(
+        !trainee.is_empty() && trainee.chars().count() <= 128 && !trainee.chars().any(char::is_control),
+        "--trainee: give a name or id of 1 to 128 characters"
+    );
+    let library = manual_library(manuals_dir);
+    let (_, shelf) = shelf(search, &library);
+    let pack = find_pack(&shelf, &args.id)?;
+    let key = &pack.pack.key;
+    let selection = library.select(&key.manual, &args.lang)?;
+    if let Some(fallback) = selection.fallback {
+        eprintln!("docexam: {fallback}");
+    }
+    let manual = selection.manual;
+    let reference_date = CalendarDate::parse_iso(&key.reference_date).context("the key's reference_date")?;
+    let mut reader = DocumentReader::new(args.manual_only, DatePolicy::new(reference_date));
+    let db = database_path(args.db.as_deref())?;
+    let new_session = NewSession {
+        pack_id: key.id.clone(),
+        pack_title: key.title.clone(),
+        key_sha256: pack.key_sha256.clone(),
+        manual_id: key.manual.clone(),
+        trainee: trainee.to_owned(),
+        manual_only: args.manual_only,
+    };
+
+    let (session, attempts) = match &args.answers {
+        Some(file) => {
+            // Everything is checked before anything is recorded.
+            let answers: BTreeMap<String, DocumentAnswers> = read_json_file(file, "an exercise answers file")?;
+            let answers = match match_answers(answers, key) {
+                Ok(answers) => answers,
+                Err(problems) => return Ok(refuse_answers(file, &problems)),
+            };
+            let mut attempts = Vec::new();
+            let mut problems = Vec::new();
+            for (index, answers) in answers.iter().enumerate() {
+                let document = Document::read(pack, index, &mut reader)?;
+                let decided_at = now()?;
+                let seconds = answers.seconds.unwrap_or(0);
+                let started_at = i64::try_from(seconds)
+                    .ok()
+                    .and_then(|s| Timestamp::from_unix_seconds(decided_at.unix_seconds() - s))
+                    .unwrap_or(decided_at);
+                let mut inspection = document.start(manual, trainee, started_at)?;
+                let image = key.documents.get(index).map_or("", |d| d.image.as_str());
+                match apply_document_answers(&mut inspection, answers, decided_at) {
+                    Ok(()) => attempts.push(Attempt { index, image: image.to_owned(), inspection, seconds }),
+                    Err(found) => {
+                        problems.extend(found.into_iter().map(|p| format!("document {} ({image}): {p}", index + 1)));
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                return Ok(refuse_answers(file, &problems));
+            }
+            let mut log = super::audit::open_for_writing(&db).map_err(|e| not_recorded(&db, &e))?;
+            let mut store = log.training();
+            let session = store.start_session(&new_session).map_err(|e| not_recorded(&db, &e))?;
+            for attempt in &attempts {
+                store
+                    .record_attempt(session, attempt.index, &attempt.image, &attempt.inspection, attempt.seconds)
+                    .map_err(|e| not_recorded(&db, &e))?;
+            }
+            store.finish_session(session).map_err(|e| not_recorded(&db, &e))?;
+            (session, attempts)
+        }
+        None => interactive(pack, manual, &mut reader, &db, &new_session)?,
+    };
+    eprintln!("recorded training session {session} in {}", db.display());
+    let score = score_attempts(key, &attempts);
+    print_run_score(pack, session, &new_session, &score)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn refuse_answers(file: &Path, problems: &[String]) -> ExitCode {
+    for problem in problems {
+        eprintln!("docexam: {}: {problem}", file.display());
+    }
+    eprintln!("docexam: the answers file has {} problem(s); nothing recorded", problems.len());
+    ExitCode::from(EXIT_REFUSED)
+}
+
+fn not_recorded(db: &Path, error: &AuditError) -> anyhow::Error {
+    anyhow::anyhow!("the training results could not be recorded in {}: {error}", db.display())
+}
+
+/// The prompts of `docexam inspect`, document after document; each decided inspection is stored
+/// at once (a session left by the trainee stays unfinished, with what was done).
+fn interactive(
+    pack: &FoundPack,
+    manual: &LoadedManual,
+    reader: &mut DocumentReader,
+    db: &Path,
+    new_session: &NewSession,
+) -> anyhow::Result<(SessionId, Vec<Attempt>)> {
+    let key = &pack.pack.key;
+    let mut log = super::audit::open_for_writing(db).map_err(|e| not_recorded(db, &e))?;
+    let session = log.training().start_session(new_session).map_err(|e| not_recorded(db, &e))?;
+    let stdin = std::io::stdin();
+    let mut prompter = Prompter { input: stdin.lock(), output: std::io::stderr() };
+    let count = key.documents.len();
+    let mut attempts = Vec::new();
+    for (index, entry) in key.documents.iter().enumerate() {
+        let document = Document::read(pack, index, reader)?;
+        prompter.say(&format!(
+            "\n=== Document {} of {count}: {}\n(open the image to examine it)",
+            index + 1,
+            document.path.display()
+        ))?;
+        let clock = Instant::now();
+        let mut inspection = document.start(manual, &new_session.trainee, now()?)?;
+        if let Err(e) = prompter.interview(&mut inspection, &manual.manual) {
+            return Err(e.context(format!(
+                "training session {session} stays unfinished ({} of {count} documents recorded)",
+                attempts.len()
+            )));
+        }
+        let seconds = clock.elapsed().as_secs();
+        log.training()
+            .record_attempt(session, index, &entry.image, &inspection, seconds)
+            .map_err(|e| not_recorded(db, &e))?;
+        attempts.push(Attempt { index, image: entry.image.clone(), inspection, seconds });
+    }
+    log.training().finish_session(session).map_err(|e| not_recorded(db, &e))?;
+    Ok((session, attempts))
+}
+
+/// The usable pack `id`, or an error naming its problems or the packs there are.
+fn find_pack<'s>(shelf: &'s PackShelf, id: &str) -> anyhow::Result<&'s FoundPack> {
+    if let Some(pack) = shelf.find(id) {
+        return Ok(pack);
+    }
+    if let Some(broken) = shelf.broken_with_id(id).next() {
+        let problems: Vec<String> = broken.problems.iter().map(ToString::to_string).collect();
+        anyhow::bail!("pack {id} ({}) cannot be used: {}", broken.dir.display(), problems.join("; "));
+    }
+    let known: Vec<&str> = shelf.packs.iter().map(|p| p.pack.key.id.as_str()).collect();
+    let known =
+        if known.is_empty() { "no usable pack found".to_owned() } else { format!("known: {}", known.join(", ")) };
+    anyhow::bail!("no exercise pack {id:?} ({known}; see `docexam exercise list`)")
+}
+
+fn seconds_text(seconds: Option<i64>) -> String {
+    seconds.map_or_else(|| "-".to_owned(), |s| format!("{s} s"))
+}
+
+fn print_run_score(
+    pack: &FoundPack,
+    session: SessionId,
+    new_session: &NewSession,
+    score: &SessionScore,
+) -> anyhow::Result<()> {
+    let key = &pack.pack.key;
+    let mode = if new_session.manual_only { ", manual only" } else { "" };
+    outln!("Exercise {} \"{}\": trainee {}, session {session}{mode}", key.id, key.title, new_session.trainee);
+    let width = key.documents.iter().map(|d| d.image.chars().count()).max().unwrap_or(0);
+    for (index, document) in key.documents.iter().enumerate() {
+        let image = &document.image;
+        let Some(scored) = score.documents.iter().find(|d| d.image == document.image) else {
+            outln!("  {:>2}  {image:<width$}  not attempted: 0 points", index + 1);
+            continue;
+        };
+        let outcome = scored.outcome.map_or_else(|| "undecided".to_owned(), |o| o.to_string());
+        let verdict = if scored.missed_fraud {
+            "MISSED FRAUD"
+        } else if scored.false_alarm {
+            "FALSE ALARM"
+        } else if scored.outcome_right {
+            "right"
+        } else {
+            "wrong outcome"
+        };
+        outln!(
+            "  {:>2}  {image:<width$}  {outcome} (expected {}): {verdict}, {:.1} points, {}",
+            index + 1,
+            scored.expected,
+            scored.points,
+            seconds_text(scored.seconds)
+        );
+        for (defect, found) in document.defects.iter().zip(&scored.defects_found) {
+            if !found {
+                let weight = if defect.critical { "critical" } else { "supporting" };
+                outln!("        missed ({weight}; items {}): {}", defect.items.join(", "), defect.description);
+            }
+        }
+        for item in &scored.false_findings {
+            outln!("        false finding: {item} failed, but nothing is wrong there");
+        }
+    }
+    outln!(
+        "Overall: {:.1} points; outcomes right {}/{}; missed frauds {}; false alarms {}; critical defects found {}/{}; \
+         median {}",
+        score.points,
+        score.outcomes_right,
+        key.documents.len(),
+        score.missed_frauds,
+        score.false_alarms,
+        score.critical_found,
+        score.critical_planted,
+        seconds_text(score.median_seconds)
+    );
+    Ok(())
+}
+
+/// A session and its score.
+struct ScoredSession {
+    summary: SessionSummary,
+    score: SessionScore,
+    key_changed: bool,
+}
+
+fn report(search: &PackSearch, manuals_dir: Option<&Path>, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let library = manual_library(manuals_dir);
+    let (_, shelf) = shelf(search, &library);
+    let pack = find_pack(&shelf, &args.id)?;
+    let key = &pack.pack.key;
+    let db = database_path(args.db.as_deref())?;
+    let reader = AuditReader::open(&db)?;
+    let sessions = reader.snapshot(|reader| {
+        let mut scored = Vec::new();
+        for summary in reader.training_sessions(Some(&key.id), args.trainee.as_deref())? {
+            let attempts = reader.training_attempts(summary.id)?;
+            let key_changed = summary.key_sha256 != pack.key_sha256;
+            scored.push(ScoredSession { score: score_attempts(key, &attempts), summary, key_changed });
+        }
+        Ok::<_, AuditError>(scored)
+    })?;
+    let tables: Vec<ReportTable> = match (args.table, args.format) {
+        (Some(table), _) => vec![table],
+        (None, ReportFormat::Csv) => vec![ReportTable::Sessions],
+        (None, ReportFormat::Table) => {
+            vec![ReportTable::Sessions, ReportTable::Documents, ReportTable::Items, ReportTable::Trainees]
+        }
+    };
+    if args.format == ReportFormat::Table {
+        let trainee = args.trainee.as_deref().map(|t| format!(", trainee {t}")).unwrap_or_default();
+        outln!(
+            "Exercise {} \"{}\" ({} documents){trainee}: {} session(s) in {}",
+            key.id,
+            key.title,
+            key.documents.len(),
+            sessions.len(),
+            db.display()
+        );
+        if sessions.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    for table in tables {
+        let (header, right, rows) = match table {
+            ReportTable::Sessions => session_rows(key, &sessions, args.format),
+            ReportTable::Documents => document_rows(key, &sessions),
+            ReportTable::Items => item_rows(&sessions),
+            ReportTable::Trainees => trainee_rows(&sessions, args.format),
+        };
+        match args.format {
+            ReportFormat::Table => {
+                outln!("");
+                print_table(&header, &right, &rows)?;
+                if table == ReportTable::Sessions && sessions.iter().any(|s| s.key_changed) {
+                    outln!("* the pack's key changed since the session: it is scored against the current key");
+                }
+            }
+            ReportFormat::Csv => write_csv(&header, &rows)?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+type Table = (Vec<&'static str>, Vec<bool>, Vec<Vec<String>>);
+
+fn points(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+fn session_rows(key: &AnswerKey, sessions: &[ScoredSession], format: ReportFormat) -> Table {
+    let header = vec![
+        "session",
+        "trainee",
+        "started",
+        "mode",
+        "status",
+        "documents",
+        "points",
+        "outcomes_right",
+        "missed_frauds",
+        "false_alarms",
+        "critical_found",
+        "critical_planted",
+        "median_seconds",
+        "key_changed",
+    ];
+    let right = vec![true, false, false, false, false, true, true, true, true, true, true, true, true, false];
+    let rows = sessions
+        .iter()
+        .map(|s| {
+            let started = s.summary.started_at.to_string();
+            let started = match format {
+                ReportFormat::Table => started.get(..16).unwrap_or(&started).replace('T', " "),
+                ReportFormat::Csv => started,
+            };
+            let key_changed = match (format, s.key_changed) {
+                (ReportFormat::Table, true) => "*",
+                (ReportFormat::Table, false) => "",
+                (ReportFormat::Csv, changed) => {
+                    if changed {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                }
+            };
+            vec![
+                s.summary.id.to_string(),
+                s.summary.trainee.clone(),
+                started,
+                if s.summary.manual_only { "manual only" } else { "with OCR" }.to_owned(),
+                if s.summary.finished_at.is_some() { "finished" } else { "unfinished" }.to_owned(),
+                format!("{}/{}", s.score.documents.len(), key.documents.len()),
+                points(s.score.points),
+                s.score.outcomes_right.to_string(),
+                s.score.missed_frauds.to_string(),
+                s.score.false_alarms.to_string(),
+                s.score.critical_found.to_string(),
+                s.score.critical_planted.to_string(),
+                s.score.median_seconds.map(|m| m.to_string()).unwrap_or_default(),
+                key_changed.to_owned(),
+            ]
+        })
+        .collect();
+    (header, right, rows)
+}
+
+fn document_rows(key: &AnswerKey, sessions: &[ScoredSession]) -> Table {
+    let header = vec![
+        "document",
+        "image",
+        "expected",
+        "attempts",
+        "outcomes_right",
+        "missed_frauds",
+        "false_alarms",
+        "defects_found",
+        "defects_planted",
+        "mean_points",
+    ];
+    let right = vec![true, false, false, true, true, true, true, true, true, true];
+    let rows = key
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(index, document)| {
+            let scores: Vec<_> =
+                sessions.iter().filter_map(|s| s.score.documents.iter().find(|d| d.image == document.image)).collect();
+            let count = |f: &dyn Fn(&docexam::training::DocumentScore) -> bool| scores.iter().filter(|d| f(d)).count();
+            let found: usize = scores.iter().map(|d| d.defects_found.iter().filter(|f| **f).count()).sum();
+            let planted: usize = scores.iter().map(|d| d.defects_found.len()).sum();
+            let mean = if scores.is_empty() {
+                String::new()
+            } else {
+                points(scores.iter().map(|d| d.points).sum::<f64>() / scores.len() as f64)
+            };
+            vec![
+                (index + 1).to_string(),
+                document.image.clone(),
+                document.expected_outcome.key().to_owned(),
+                scores.len().to_string(),
+                count(&|d| d.outcome_right).to_string(),
+                count(&|d| d.missed_fraud).to_string(),
+                count(&|d| d.false_alarm).to_string(),
+                found.to_string(),
+                planted.to_string(),
+                mean,
+            ]
+        })
+        .collect();
+    (header, right, rows)
+}
+
+fn item_rows(sessions: &[ScoredSession]) -> Table {
+    let mut items: BTreeMap<&str, ItemTally> = BTreeMap::new();
+    for session in sessions {
+        for (item, tally) in &session.score.items {
+            let total = items.entry(item.as_str()).or_default();
+            total.found += tally.found;
+            total.missed += tally.missed;
+            total.false_alarms += tally.false_alarms;
+        }
+    }
+    let rows = items
+        .iter()
+        .map(|(item, t)| {
+            vec![(*item).to_owned(), t.found.to_string(), t.missed.to_string(), t.false_alarms.to_string()]
+        })
+        .collect();
+    (vec!["item", "found", "missed", "false_alarms"], vec![false, true, true, true], rows)
+}
+
+fn trainee_rows(sessions: &[ScoredSession], format: ReportFormat) -> Table {
+    let mut trainees: BTreeMap<&str, Vec<&ScoredSession>> = BTreeMap::new();
+    for session in sessions {
+        trainees.entry(session.summary.trainee.as_str()).or_default().push(session);
+    }
+    let arrow = match format {
+        ReportFormat::Table => " -> ",
+        ReportFormat::Csv => " ",
+    };
+    let rows = trainees
+        .iter()
+        .map(|(trainee, taken)| {
+            let all: Vec<f64> = taken.iter().map(|s| s.score.points).collect();
+            let best = all.iter().copied().fold(0.0, f64::max);
+            let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
+            let dates: BTreeSet<String> = taken.iter().map(|s| s.summary.started_at.date().to_string()).collect();
+            vec![
+                (*trainee).to_owned(),
+                taken.len().to_string(),
+                dates.first().cloned().unwrap_or_default(),
+                dates.last().cloned().unwrap_or_default(),
+                all.last().map(|p| points(*p)).unwrap_or_default(),
+                points(best),
+                points(mean),
+                all.iter().map(|p| points(*p)).collect::<Vec<_>>().join(arrow),
+            ]
+        })
+        .collect();
+    (
+        vec!["trainee", "sessions", "first", "last", "latest_points", "best_points", "mean_points", "history"],
+        vec![false, true, false, false, true, true, true, false],
+        rows,
+    )
+}
+
+fn write_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut out = Vec::new();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(header)?;
+        for row in rows {
+            writer.write_record(row.iter().map(|cell| neutralise_cell(cell).into_owned()))?;
+        }
+        writer.flush()?;
+    }
+    crate::print_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(())
+}

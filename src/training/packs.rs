@@ -1,0 +1,314 @@
+//! Where exercise packs are, and every pack found there checked against its manual.
+//!
+//! The folders ([`PackSearch::dirs`]): the one `--packs DIR` names, else `$DOCEXAM_PACKS`, else
+//! the first `test-images/training` next to the binary or up to [`PARENT_LEVELS`] folders above
+//! it (the shipped packs of a source tree); then, always, the user's packs folder
+//! (`packs/` in the OS data folder, `~/.local/share/docexam/packs` on Linux), where
+//! `docexam exercise new` copies trainers' packs. A folder holds packs as subfolders with a
+//! `key.toml`, or is itself a pack.
+//!
+//! [`PackShelf::scan`] loads every pack and checks its key against the manual it names. A broken
+//! pack (unreadable or malformed key, missing image, key invalid against its manual, an id already
+//! taken) is listed with its problems and never takes the others down.
+
+use std::path::{Path, PathBuf};
+
+use super::{KEY_FILE, KeyProblem, Pack, PackError, load_pack};
+use crate::digest::sha256_hex;
+use crate::manual::ManualLibrary;
+
+/// The environment variable naming the packs folder.
+pub const PACKS_ENV: &str = "DOCEXAM_PACKS";
+
+/// The shipped packs' folder, relative to a source tree.
+pub const SHIPPED_PACKS: &str = "test-images/training";
+
+/// How many folders above the binary's own are searched for [`SHIPPED_PACKS`].
+pub const PARENT_LEVELS: usize = 3;
+
+/// The language whose manual a key is checked against (every translation has the same items).
+pub const KEY_LANGUAGE: &str = "en";
+
+/// What the search for pack folders starts from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackSearch {
+    /// `--packs DIR`.
+    pub option: Option<PathBuf>,
+    /// `DOCEXAM_PACKS`.
+    pub env: Option<PathBuf>,
+    /// The running binary.
+    pub exe: Option<PathBuf>,
+    /// The OS data folder of docexam (`~/.local/share/docexam` on Linux).
+    pub data_dir: Option<PathBuf>,
+}
+
+/// How a packs folder was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PacksSource {
+    /// `--packs DIR`.
+    Option,
+    /// The `DOCEXAM_PACKS` environment variable.
+    Environment,
+    /// `test-images/training` next to the binary or in a folder above it.
+    NextToBinary,
+    /// `packs/` in the OS data folder (trainers' packs).
+    UserData,
+}
+
+impl std::fmt::Display for PacksSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Option => "given by --packs",
+            Self::Environment => "given by DOCEXAM_PACKS",
+            Self::NextToBinary => "shipped",
+            Self::UserData => "trainers' packs",
+        })
+    }
+}
+
+/// A folder of packs and how it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PacksDir {
+    /// The folder.
+    pub dir: PathBuf,
+    /// How it was chosen.
+    pub source: PacksSource,
+}
+
+impl PackSearch {
+    /// The inputs of this process: `option` from the command line, the environment, the binary,
+    /// the OS data folder.
+    pub fn from_environment(option: Option<&Path>) -> Self {
+        let data_dir =
+            directories::ProjectDirs::from("org", "docexam", "docexam").map(|dirs| dirs.data_dir().to_path_buf());
+        Self {
+            option: option.map(Path::to_path_buf),
+            env: std::env::var_os(PACKS_ENV).filter(|v| !v.is_empty()).map(PathBuf::from),
+            exe: std::env::current_exe().ok(),
+            data_dir,
+        }
+    }
+
+    /// Where `docexam exercise new` puts trainers' packs: `packs/` in the OS data folder.
+    pub fn user_packs_dir(&self) -> Option<PathBuf> {
+        self.data_dir.as_ref().map(|dir| dir.join("packs"))
+    }
+
+    /// The folders to read, in order: the one named (by option or environment, used as given,
+    /// even when missing, so the problem is reported), else the first shipped folder `is_dir`
+    /// accepts; then the user's packs folder when `is_dir` accepts it.
+    pub fn dirs(&self, is_dir: impl Fn(&Path) -> bool) -> Vec<PacksDir> {
+        let mut dirs = Vec::new();
+        if let Some(dir) = &self.option {
+            dirs.push(PacksDir { dir: dir.clone(), source: PacksSource::Option });
+        } else if let Some(dir) = &self.env {
+            dirs.push(PacksDir { dir: dir.clone(), source: PacksSource::Environment });
+        } else if let Some(exe_dir) = self.exe.as_deref().and_then(Path::parent) {
+            let shipped =
+                exe_dir.ancestors().take(PARENT_LEVELS + 1).map(|d| d.join(SHIPPED_PACKS)).find(|d| is_dir(d));
+            dirs.extend(shipped.map(|dir| PacksDir { dir, source: PacksSource::NextToBinary }));
+        }
+        if let Some(user) = self.user_packs_dir().filter(|d| is_dir(d))
+            && !dirs.iter().any(|d| d.dir == user)
+        {
+            dirs.push(PacksDir { dir: user, source: PacksSource::UserData });
+        }
+        dirs
+    }
+}
+
+/// What is wrong with a pack.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackProblem {
+    /// The key cannot be read or parsed, or an image is missing.
+    #[error("{0}")]
+    Load(#[from] PackError),
+    /// The manual the key names is not usable.
+    #[error("the key's manual cannot be used: {0}")]
+    Manual(String),
+    /// The key is invalid against its manual.
+    #[error("{0}")]
+    Key(#[from] KeyProblem),
+    /// Another pack found earlier has the same id.
+    #[error("pack id {id:?} is already taken by {}; this one is not used", other.display())]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// The pack that has it.
+        other: PathBuf,
+    },
+}
+
+/// A usable pack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundPack {
+    /// The pack (folder and key).
+    pub pack: Pack,
+    /// SHA-256 of its `key.toml` bytes (sessions keep it, so reports see a changed key).
+    pub key_sha256: String,
+    /// Which folder it was found in.
+    pub source: PacksSource,
+}
+
+/// A pack that cannot be used, with everything wrong with it.
+#[derive(Debug)]
+pub struct BrokenPack {
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Its id, when the key could be read.
+    pub id: Option<String>,
+    /// Which folder it was found in.
+    pub source: PacksSource,
+    /// At least one problem.
+    pub problems: Vec<PackProblem>,
+}
+
+/// Every pack of some folders: the usable ones and the broken ones.
+#[derive(Debug, Default)]
+pub struct PackShelf {
+    /// Usable packs, sorted by id.
+    pub packs: Vec<FoundPack>,
+    /// Broken packs, in the order found.
+    pub broken: Vec<BrokenPack>,
+    /// Folders that could not be read at all, and why.
+    pub unreadable: Vec<(PathBuf, std::io::Error)>,
+}
+
+/// Loads the pack in `dir` and checks its key against its manual from `manuals`: the pack and the
+/// SHA-256 of its key file, or every problem found.
+pub fn check_pack(dir: &Path, manuals: &ManualLibrary) -> Result<(Pack, String), (Option<String>, Vec<PackProblem>)> {
+    let pack = load_pack(dir).map_err(|e| (None, vec![PackProblem::Load(e)]))?;
+    let id = Some(pack.key.id.clone());
+    let key_path = dir.join(KEY_FILE);
+    let key_sha256 = match std::fs::read(&key_path) {
+        Ok(bytes) => sha256_hex(&bytes),
+        Err(source) => return Err((id, vec![PackProblem::Load(PackError::Read { path: key_path, source })])),
+    };
+    let manual = match manuals.select(&pack.key.manual, KEY_LANGUAGE) {
+        Ok(selection) => selection.manual,
+        Err(e) => return Err((id, vec![PackProblem::Manual(e.to_string())])),
+    };
+    let problems = pack.key.validate(&manual.manual);
+    if problems.is_empty() { Ok((pack, key_sha256)) } else { Err((id, problems.into_iter().map(Into::into).collect())) }
+}
+
+impl PackShelf {
+    /// Loads every pack in `dirs` (see the module docs), checking each key against `manuals`.
+    /// The first pack with an id wins; a later one with the same id is broken.
+    pub fn scan(dirs: &[PacksDir], manuals: &ManualLibrary) -> Self {
+        let mut shelf = Self::default();
+        for packs_dir in dirs {
+            let pack_dirs = match pack_dirs_in(&packs_dir.dir) {
+                Ok(found) => found,
+                Err(e) => {
+                    shelf.unreadable.push((packs_dir.dir.clone(), e));
+                    continue;
+                }
+            };
+            for dir in pack_dirs {
+                shelf.add(dir, packs_dir.source, manuals);
+            }
+        }
+        shelf.packs.sort_by(|a, b| a.pack.key.id.cmp(&b.pack.key.id));
+        shelf
+    }
+
+    fn add(&mut self, dir: PathBuf, source: PacksSource, manuals: &ManualLibrary) {
+        match check_pack(&dir, manuals) {
+            Ok((pack, key_sha256)) => {
+                if let Some(other) = self.find(&pack.key.id) {
+                    let problem = PackProblem::DuplicateId { id: pack.key.id.clone(), other: other.pack.dir.clone() };
+                    self.broken.push(BrokenPack { dir, id: Some(pack.key.id), source, problems: vec![problem] });
+                } else {
+                    self.packs.push(FoundPack { pack, key_sha256, source });
+                }
+            }
+            Err((id, problems)) => self.broken.push(BrokenPack { dir, id, source, problems }),
+        }
+    }
+
+    /// The usable pack with this id.
+    pub fn find(&self, id: &str) -> Option<&FoundPack> {
+        self.packs.iter().find(|p| p.pack.key.id == id)
+    }
+
+    /// The broken packs whose key names this id.
+    pub fn broken_with_id(&self, id: &str) -> impl Iterator<Item = &BrokenPack> {
+        self.broken.iter().filter(move |b| b.id.as_deref() == Some(id))
+    }
+}
+
+/// The pack folders in `dir`: `dir` itself when it holds a key, else its subfolders that do
+/// (hidden ones skipped), sorted.
+fn pack_dirs_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if dir.join(KEY_FILE).is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !hidden && path.is_dir() && path.join(KEY_FILE).exists() {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
+
+    use super::*;
+
+    fn search() -> PackSearch {
+        PackSearch {
+            option: None,
+            env: None,
+            exe: Some(PathBuf::from("/repo/target/release/docexam")),
+            data_dir: Some(PathBuf::from("/home/t/.local/share/docexam")),
+        }
+    }
+
+    fn dirs(search: &PackSearch, existing: &[&str]) -> Vec<(String, PacksSource)> {
+        search
+            .dirs(|d| existing.iter().any(|e| Path::new(e) == d))
+            .into_iter()
+            .map(|d| (d.dir.display().to_string(), d.source))
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_folder_is_found_above_the_binary_and_the_user_folder_always_follows() {
+        let found = dirs(&search(), &["/repo/test-images/training", "/home/t/.local/share/docexam/packs"]);
+        assert_eq!(
+            found,
+            [
+                ("/repo/test-images/training".to_owned(), PacksSource::NextToBinary),
+                ("/home/t/.local/share/docexam/packs".to_owned(), PacksSource::UserData),
+            ]
+        );
+        assert_eq!(dirs(&search(), &[]), [], "nothing exists: nothing to read");
+        let too_far = PackSearch { exe: Some(PathBuf::from("/a/b/c/d/e/docexam")), ..search() };
+        assert_eq!(dirs(&too_far, &["/a/test-images/training"]), []);
+        assert_eq!(dirs(&too_far, &["/a/b/test-images/training"]).len(), 1, "three folders up");
+    }
+
+    #[test]
+    fn a_named_folder_replaces_the_shipped_one_and_is_kept_even_when_missing() {
+        let mut inputs = search();
+        inputs.env = Some(PathBuf::from("/from/env"));
+        assert_eq!(
+            dirs(&inputs, &["/repo/test-images/training"]),
+            [("/from/env".to_owned(), PacksSource::Environment)]
+        );
+        inputs.option = Some(PathBuf::from("/from/option"));
+        assert_eq!(dirs(&inputs, &[]), [("/from/option".to_owned(), PacksSource::Option)]);
+        inputs.option = Some(PathBuf::from("/home/t/.local/share/docexam/packs"));
+        let same = dirs(&inputs, &["/home/t/.local/share/docexam/packs"]);
+        assert_eq!(same.len(), 1, "the user folder named explicitly is read once: {same:?}");
+        assert_eq!(inputs.user_packs_dir(), Some(PathBuf::from("/home/t/.local/share/docexam/packs")));
+    }
+}
