@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use docexam::mrz::dates::CalendarDate;
-use docexam::synth::{self, Job, Kind, SetSpec, Truth};
+use docexam::synth::{self, Job, Kind, SetSpec, Truth, pack};
 
 /// Arguments of `docexam synth`.
 #[derive(Debug, Args)]
@@ -29,11 +29,23 @@ pub struct SynthArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Write a training pack with this id instead: specimen documents, genuine or with planted
+    /// defects, and their answer key `key.toml` for the falsedoc-pocket manual. Expiry and ages
+    /// are relative to --reference-date (give it: the pack depends on it).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["kinds", "threads"])]
+    pub training_pack: Option<String>,
+    /// Documents in the training pack (about a quarter genuine).
+    #[arg(long, default_value_t = 24, value_name = "N", requires = "training_pack")]
+    pub count: usize,
 }
 
 /// Generates the set. The reference date is not used: specimens depend on the seed alone (their
-/// expiry dates are chosen against 2026-11-23 so the set stays reproducible).
-pub fn run(args: &SynthArgs, _reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+/// expiry dates are chosen against 2026-11-23 so the set stays reproducible). A training pack
+/// uses it.
+pub fn run(args: &SynthArgs, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+    if let Some(id) = &args.training_pack {
+        return training_pack(args, id, reference_date);
+    }
     let kinds = if args.kinds.is_empty() {
         Kind::ALL.to_vec()
     } else {
@@ -55,6 +67,23 @@ pub fn run(args: &SynthArgs, _reference_date: CalendarDate) -> anyhow::Result<Ex
         args.out.display(),
         started.elapsed().as_secs_f64(),
         args.seed
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn training_pack(args: &SynthArgs, id: &str, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let key = pack::generate_pack(&args.out, id, args.seed, reference_date, args.count)
+        .with_context(|| format!("cannot make training pack {id} in {}", args.out.display()))?;
+    let genuine = key.documents.iter().filter(|d| d.defects.is_empty()).count();
+    outln!(
+        "wrote training pack {id}: {} documents ({genuine} genuine) and {} to {} in {:.1} s (seed {}, reference date {})",
+        key.documents.len(),
+        docexam::training::KEY_FILE,
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        args.seed,
+        reference_date
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -213,12 +213,18 @@ fn composite(dst: &mut RgbImage, layer: &RgbaImage, x0: i64, y0: i64, opacity: f
     }
 }
 
+/// The bed margins (left, top, right, bottom, pixels) that [`scan`] draws first from `rng`: a
+/// clone of the generator given to `scan` tells where the document will lie.
+pub fn scan_margins(rng: &mut Rng, dpi: f32) -> [i64; 4] {
+    let mm = Mm { dpi };
+    [0; 4].map(|_| i64::from(mm.ipx(rng.range_f32(4.0, 12.0))))
+}
+
 /// A flatbed scan: the document on a white bed with a 4-12 mm margin each side and the faint
 /// shadow of its edge.
 pub fn scan(card: &RgbaImage, rng: &mut Rng, dpi: f32) -> RgbImage {
     let mm = Mm { dpi };
-    let margins: [i64; 4] = [0; 4].map(|_| i64::from(mm.ipx(rng.range_f32(4.0, 12.0))));
-    let [left, top, right, bottom] = margins;
+    let [left, top, right, bottom] = scan_margins(rng, dpi);
     let (w, h) = card.dimensions();
     let (bw, bh) = ((i64::from(w) + left + right) as u32, (i64::from(h) + top + bottom) as u32);
     let white = rng.int(244, 255) as f32;

@@ -5,8 +5,10 @@
 //! a function of (set seed, kind, index): no clock, no files, no UI. The CLI (`docexam synth`)
 //! writes the images and `truth.jsonl`; tests call [`generate`] and keep everything in memory.
 
+pub mod defects;
 pub mod degrade;
 pub mod identity;
+pub mod pack;
 pub mod render;
 pub mod rng;
 
@@ -361,7 +363,7 @@ pub fn generate(spec: &SetSpec) -> Result<Vec<Specimen>, SynthError> {
 
 /// Runs `work` over `jobs` on `workers` threads; results in job order. The CLI uses it to
 /// generate and write at once, so it never holds the whole set in memory.
-pub fn run_parallel<T: Send>(jobs: &[Job], workers: usize, work: impl Fn(&Job) -> T + Sync) -> Vec<T> {
+pub fn run_parallel<J: Sync, T: Send>(jobs: &[J], workers: usize, work: impl Fn(&J) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     std::thread::scope(|scope| {

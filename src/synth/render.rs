@@ -336,7 +336,7 @@ pub fn document_size(format: Format) -> (f32, f32) {
 }
 
 /// Where the MRZ goes: left margin, baseline of the bottom line, capital height (all mm).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MrzPlacement {
     /// Left edge of the first character cell.
     pub left_mm: f32,
@@ -385,6 +385,305 @@ fn cells(pairs: &[(&str, String)]) -> Vec<Cell> {
     pairs.iter().map(|(l, v)| ((*l).to_owned(), v.clone())).collect()
 }
 
+/// A rectangle on a page, in millimetres from the page's top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RectMm {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+impl RectMm {
+    /// A rectangle.
+    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Self { x, y, w, h }
+    }
+
+    /// The smallest rectangle holding both.
+    pub fn union(self, other: RectMm) -> RectMm {
+        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
+        let right = (self.x + self.w).max(other.x + other.w);
+        let bottom = (self.y + self.h).max(other.y + other.h);
+        RectMm { x, y, w: right - x, h: bottom - y }
+    }
+
+    /// Grown by `by` on every side.
+    pub fn grow(self, by: f32) -> RectMm {
+        RectMm { x: self.x - by, y: self.y - by, w: self.w + 2.0 * by, h: self.h + 2.0 * by }
+    }
+}
+
+/// What a labelled cell of the visual zone holds (from its printed label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VizField {
+    /// Document type.
+    Type,
+    /// Issuing-state code.
+    Code,
+    /// Document number.
+    Number,
+    /// Surname.
+    Surname,
+    /// Given names.
+    GivenNames,
+    /// Surname and given names in one cell (visas).
+    FullName,
+    /// Nationality.
+    Nationality,
+    /// Date of birth.
+    Birth,
+    /// Sex.
+    Sex,
+    /// Place of birth.
+    PlaceOfBirth,
+    /// Date of issue (visas: valid from).
+    Issue,
+    /// Issuing authority.
+    Authority,
+    /// Date of expiry (visas: valid until).
+    Expiry,
+    /// Anything else (height, entries, remarks).
+    Other,
+}
+
+impl VizField {
+    fn of_label(label: &str) -> Self {
+        let first = label.split(" / ").next().unwrap_or(label);
+        match first {
+            "Type" => VizField::Type,
+            "Code" => VizField::Code,
+            "Passport No." | "Document No." | "Number" => VizField::Number,
+            "Surname" => VizField::Surname,
+            "Given names" => VizField::GivenNames,
+            "Surname, given names" => VizField::FullName,
+            "Nationality" => VizField::Nationality,
+            "Date of birth" => VizField::Birth,
+            "Sex" => VizField::Sex,
+            "Place of birth" => VizField::PlaceOfBirth,
+            "Date of issue" | "Valid from" => VizField::Issue,
+            "Authority" => VizField::Authority,
+            "Date of expiry" | "Until" => VizField::Expiry,
+            _ => VizField::Other,
+        }
+    }
+}
+
+/// Where one labelled value of the visual zone is printed (see [`draw_fields`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellBox {
+    /// What it holds.
+    pub field: VizField,
+    /// The whole cell (label and value).
+    pub rect: RectMm,
+    /// Baseline of the value.
+    pub value_baseline_mm: f32,
+    /// Capital height of the value (before shrinking to fit).
+    pub value_cap_mm: f32,
+}
+
+impl CellBox {
+    /// The band of the value (from a little above its capitals to a little below the baseline).
+    pub fn value_rect(&self) -> RectMm {
+        let top = self.value_baseline_mm - self.value_cap_mm * 1.25;
+        RectMm::new(self.rect.x - 0.3, top, self.rect.w, self.value_cap_mm * 1.6)
+    }
+}
+
+/// Where things are on a rendered page, in millimetres: what [`document_layout`] and
+/// [`card_front_layout`] know without drawing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLayout {
+    /// Width and height of the page.
+    pub size_mm: (f32, f32),
+    /// The main portrait (none on a card back).
+    pub portrait: Option<RectMm>,
+    /// The printed secondary portrait, where the page has one (card backs).
+    pub ghost: Option<RectMm>,
+    /// The labelled values of the visual zone, row by row.
+    pub cells: Vec<CellBox>,
+    /// The MRZ (none on a card front).
+    pub mrz: Option<MrzPlacement>,
+    /// MRZ lines and characters per line.
+    pub mrz_shape: (usize, usize),
+}
+
+impl PageLayout {
+    /// The first cell holding `field`.
+    pub fn cell(&self, field: VizField) -> Option<&CellBox> {
+        self.cells.iter().find(|c| c.field == field)
+    }
+
+    /// The cells of MRZ line `line` (0-based) from column `first` to `last` (inclusive).
+    pub fn mrz_cells(&self, line: usize, first: usize, last: usize) -> Option<RectMm> {
+        let place = self.mrz?;
+        let (count, _) = self.mrz_shape;
+        let baseline = place.last_baseline_mm - (count.saturating_sub(1 + line)) as f32 * MRZ_LINE_PITCH_MM;
+        let top = baseline - place.cap_mm - 0.6;
+        let x = place.left_mm + first as f32 * MRZ_PITCH_MM;
+        let w = (last.saturating_sub(first) + 1) as f32 * MRZ_PITCH_MM;
+        Some(RectMm::new(x, top, w, place.cap_mm + 1.2))
+    }
+}
+
+/// Optional inputs of [`render_document_with`] and [`render_card_front_with`]; the default draws
+/// exactly what [`render_document`] and [`render_card_front`] draw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hooks<'a> {
+    /// Where the MRZ goes (default: drawn from the generator first).
+    pub place: Option<MrzPlacement>,
+    /// The holder's face, used for the main portrait (scaled to it) and for a card back's ghost
+    /// portrait, instead of a random one (the random one is still drawn, so the other draws stay).
+    pub face: Option<&'a RgbImage>,
+}
+
+fn td3_like_sizes(format: Format) -> (f32, f32, f32, f32) {
+    match format {
+        Format::Td3 => (3.2, 33.0, 43.0, 7.2),
+        Format::MrvA => (3.0, 30.0, 38.0, 6.8),
+        _ => (2.6, 25.0, 32.0, 6.4),
+    }
+}
+
+const TD1_BACK_GRID_ROW: f32 = 8.0;
+
+fn td1_ghost_rect() -> RectMm {
+    let (w_mm, _) = document_size(Format::Td1);
+    RectMm::new(w_mm - 19.0, 4.0, 13.0, 17.0)
+}
+
+/// The portrait `face` at `w` x `h` pixels (the random `fallback` without a face).
+fn face_or(face: Option<&RgbImage>, fallback: RgbImage) -> RgbImage {
+    match face {
+        Some(f) if f.dimensions() == fallback.dimensions() => f.clone(),
+        Some(f) => {
+            image::imageops::resize(f, fallback.width(), fallback.height(), image::imageops::FilterType::Triangle)
+        }
+        None => fallback,
+    }
+}
+
+/// The rows of the visual zone of `format` (for TD1: the card back). Draws from `rng` for MRV
+/// entries and remarks and the TD1 height.
+fn viz_rows(format: Format, id: &Identity, rng: &mut Rng) -> Vec<Vec<Cell>> {
+    let state = upper(id.issuing_state.name);
+    let nationality = upper(id.nationality.name);
+    let number = id.document_number.clone();
+    let code = id.issuing_state.code.to_owned();
+    match format {
+        Format::Td1 => vec![
+            cells(&[("Date of issue / Date de délivrance", visual_date(id.issue))]),
+            cells(&[
+                ("Place of birth / Lieu de naissance", id.place_of_birth.to_owned()),
+                ("Height / Taille", format!("{:.2} m", rng.range(1.52, 1.95))),
+            ]),
+            cells(&[("Authority / Autorité", format!("{} — {}", upper(id.place_of_birth), state))]),
+            cells(&[("Document No. / N°", number)]),
+        ],
+        Format::Td3 => vec![
+            cells(&[("Type", id.document_code.clone()), ("Code", code), ("Passport No. / N° du passeport", number)]),
+            cells(&[("Surname / Nom", upper(&id.surname))]),
+            cells(&[("Given names / Prénoms", upper(&id.given_names))]),
+            cells(&[("Nationality / Nationalité", nationality)]),
+            cells(&[
+                ("Date of birth / Date de naissance", visual_date(id.birth)),
+                ("Sex / Sexe", id.visual_sex().to_owned()),
+            ]),
+            cells(&[("Place of birth / Lieu de naissance", upper(id.place_of_birth))]),
+            cells(&[("Date of issue / Date de délivrance", visual_date(id.issue)), ("Authority / Autorité", state)]),
+            cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
+        ],
+        Format::MrvA | Format::MrvB => vec![
+            cells(&[("Valid from / Du", visual_date(id.issue)), ("Until / Au", visual_date(id.expiry))]),
+            cells(&[
+                ("Type of visa / Type de visa", id.document_code.clone()),
+                ("Entries / Entrées", rng.pick_str(&["MULT", "1", "2"], "MULT").to_owned()),
+                ("Number / Numéro", number),
+            ]),
+            cells(&[(
+                "Surname, given names / Nom, prénoms",
+                format!("{}, {}", upper(&id.surname), upper(&id.given_names)),
+            )]),
+            cells(&[("Nationality / Nationalité", nationality), ("Date of birth", visual_date(id.birth))]),
+            cells(&[(
+                "Remarks / Remarques",
+                rng.pick_str(&["TOURISME", "AFFAIRES — BUSINESS", "ÉTUDES"], "").to_owned(),
+            )]),
+        ],
+        _ => vec![
+            cells(&[("Surname / Nom", upper(&id.surname))]),
+            cells(&[("Given names / Prénoms", upper(&id.given_names))]),
+            cells(&[("Sex / Sexe", id.visual_sex().to_owned()), ("Nationality / Nationalité", nationality)]),
+            cells(&[("Date of birth / Date de naissance", visual_date(id.birth)), ("Document No.", number)]),
+            cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
+        ],
+    }
+}
+
+/// The grid of the visual zone and how many rows fit above the MRZ clear zone.
+fn viz_grid(format: Format, clear: f32) -> (Grid, usize) {
+    let (w_mm, _) = document_size(format);
+    if format == Format::Td1 {
+        let row = TD1_BACK_GRID_ROW;
+        let max_rows = ((clear - 3.5) / row).floor().max(1.0) as usize;
+        return (Grid { x: 5.0, y: 3.5, width: w_mm - 27.0, row }, max_rows);
+    }
+    let (title, photo_w, _, row_mm) = td3_like_sizes(format);
+    let photo_top = 4.0 + title + 4.0;
+    let fields_x = 6.0 + photo_w + 4.0;
+    let max_rows = ((clear - photo_top - 0.5) / row_mm).floor().max(1.0) as usize;
+    (Grid { x: fields_x, y: photo_top, width: w_mm - fields_x - 4.0, row: row_mm }, max_rows)
+}
+
+/// Where [`draw_fields`] puts each cell of `rows`.
+fn grid_boxes(grid: Grid, rows: &[Vec<Cell>]) -> Vec<CellBox> {
+    let label_cap = grid.row * 0.19;
+    let value_cap = grid.row * 0.33;
+    let mut boxes = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let top = grid.y + r as f32 * grid.row;
+        let cell_w = grid.width / row.len().max(1) as f32;
+        for (c, (label, _)) in row.iter().enumerate() {
+            boxes.push(CellBox {
+                field: VizField::of_label(label),
+                rect: RectMm::new(grid.x + c as f32 * cell_w, top, cell_w, grid.row),
+                value_baseline_mm: top + label_cap + 0.9 + value_cap,
+                value_cap_mm: value_cap,
+            });
+        }
+    }
+    boxes
+}
+
+/// The layout [`render_document`] gives a page of `format` with its MRZ at `place` (`lines` MRZ
+/// lines), known without drawing.
+pub fn document_layout(format: Format, place: MrzPlacement, lines: usize) -> PageLayout {
+    let clear = place.clear_top_mm(lines);
+    // Only the labels matter here; a fixed identity and generator give them.
+    let id = Identity::random(&mut Rng::new(0), format, false);
+    let rows = viz_rows(format, &id, &mut Rng::new(0));
+    let (grid, max_rows) = viz_grid(format, clear);
+    let rows: Vec<Vec<Cell>> = rows.into_iter().take(max_rows).collect();
+    let (portrait, ghost) = if format == Format::Td1 {
+        (None, Some(td1_ghost_rect()))
+    } else {
+        let (title, photo_w, photo_h, _) = td3_like_sizes(format);
+        (Some(RectMm::new(6.0, 4.0 + title + 4.0, photo_w, photo_h)), None)
+    };
+    PageLayout {
+        size_mm: document_size(format),
+        portrait,
+        ghost,
+        cells: grid_boxes(grid, &rows),
+        mrz: Some(place),
+        mrz_shape: (lines, format.line_len()),
+    }
+}
+
 /// The data page (or card back, or visa) of `format` with `lines` printed as the MRZ.
 pub fn render_document(
     fonts: &Fonts,
@@ -394,40 +693,44 @@ pub fn render_document(
     lines: &[String],
     dpi: f32,
 ) -> RgbImage {
+    render_document_with(fonts, rng, format, id, lines, dpi, Hooks::default())
+}
+
+/// [`render_document`] with [`Hooks`]: the visual zone from `id`, the MRZ from `lines` (they need
+/// not agree).
+pub fn render_document_with(
+    fonts: &Fonts,
+    rng: &mut Rng,
+    format: Format,
+    id: &Identity,
+    lines: &[String],
+    dpi: f32,
+    hooks: Hooks<'_>,
+) -> RgbImage {
     let mm = Mm { dpi };
     let (w_mm, h_mm) = document_size(format);
     let (w, h) = mm.size(w_mm, h_mm);
     let mut img = RgbImage::new(w, h);
-    let place = MrzPlacement::random(rng, format);
+    let place = match hooks.place {
+        Some(place) => place,
+        None => MrzPlacement::random(rng, format),
+    };
     let clear = place.clear_top_mm(lines.len());
     paint_background(&mut img, &mut rng.fork(), mm, Some(clear));
     let ink = inks(rng);
     let state = upper(id.issuing_state.name);
-    let nationality = upper(id.nationality.name);
-    let number = id.document_number.clone();
-    let code = id.issuing_state.code.to_owned();
     if format == Format::Td1 {
         // The back of the card: a ghost portrait, holder details, issuing data.
-        let ghost = portrait(&mut rng.fork(), mm.px(13.0) as u32, mm.px(17.0) as u32);
-        paste(&mut img, &ghost, mm.ipx(w_mm - 19.0), mm.ipx(4.0), 0.35);
-        let rows = vec![
-            cells(&[("Date of issue / Date de délivrance", visual_date(id.issue))]),
-            cells(&[
-                ("Place of birth / Lieu de naissance", id.place_of_birth.to_owned()),
-                ("Height / Taille", format!("{:.2} m", rng.range(1.52, 1.95))),
-            ]),
-            cells(&[("Authority / Autorité", format!("{} — {}", upper(id.place_of_birth), state))]),
-            cells(&[("Document No. / N°", number)]),
-        ];
-        let max_rows = ((clear - 3.5) / 8.0).floor().max(1.0) as usize;
+        let ghost_at = td1_ghost_rect();
+        let random = portrait(&mut rng.fork(), mm.px(ghost_at.w) as u32, mm.px(ghost_at.h) as u32);
+        let ghost = face_or(hooks.face, random);
+        paste(&mut img, &ghost, mm.ipx(ghost_at.x), mm.ipx(ghost_at.y), 0.35);
+        let rows = viz_rows(format, id, rng);
+        let (grid, max_rows) = viz_grid(format, clear);
         let rows: Vec<Vec<Cell>> = rows.into_iter().take(max_rows).collect();
-        draw_fields(&mut img, fonts, mm, Grid { x: 5.0, y: 3.5, width: w_mm - 27.0, row: 8.0 }, &rows, ink);
+        draw_fields(&mut img, fonts, mm, grid, &rows, ink);
     } else {
-        let (title, photo_w, photo_h, row_mm) = match format {
-            Format::Td3 => (3.2, 33.0, 43.0, 7.2),
-            Format::MrvA => (3.0, 30.0, 38.0, 6.8),
-            _ => (2.6, 25.0, 32.0, 6.4),
-        };
+        let (title, photo_w, photo_h, _) = td3_like_sizes(format);
         let title_pen = Pen { font: &fonts.sans, cap_px: mm.px(title), ink: ink.label };
         let state_w = draw_text_fit(&mut img, title_pen, mm.px(6.0), mm.px(4.0 + title), mm.px(w_mm - 24.0), &state);
         let head_x = mm.px(6.0) + state_w + mm.px(4.0);
@@ -444,58 +747,12 @@ pub fn render_document(
         draw_hollow_circle_mut(&mut img, (mm.ipx(w_mm - 8.0), mm.ipx(6.5)), emblem_r, ink.label);
         draw_hollow_circle_mut(&mut img, (mm.ipx(w_mm - 8.0), mm.ipx(6.5)), emblem_r - 2, ink.label);
         let photo_top = 4.0 + title + 4.0;
-        let face = portrait(&mut rng.fork(), mm.px(photo_w) as u32, mm.px(photo_h) as u32);
+        let random = portrait(&mut rng.fork(), mm.px(photo_w) as u32, mm.px(photo_h) as u32);
+        let face = face_or(hooks.face, random);
         paste(&mut img, &face, mm.ipx(6.0), mm.ipx(photo_top), 1.0);
-        let fields_x = 6.0 + photo_w + 4.0;
-        let rows = match format {
-            Format::Td3 => vec![
-                cells(&[
-                    ("Type", id.document_code.clone()),
-                    ("Code", code),
-                    ("Passport No. / N° du passeport", number),
-                ]),
-                cells(&[("Surname / Nom", upper(&id.surname))]),
-                cells(&[("Given names / Prénoms", upper(&id.given_names))]),
-                cells(&[("Nationality / Nationalité", nationality)]),
-                cells(&[
-                    ("Date of birth / Date de naissance", visual_date(id.birth)),
-                    ("Sex / Sexe", id.visual_sex().to_owned()),
-                ]),
-                cells(&[("Place of birth / Lieu de naissance", upper(id.place_of_birth))]),
-                cells(&[
-                    ("Date of issue / Date de délivrance", visual_date(id.issue)),
-                    ("Authority / Autorité", state),
-                ]),
-                cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
-            ],
-            Format::MrvA | Format::MrvB => vec![
-                cells(&[("Valid from / Du", visual_date(id.issue)), ("Until / Au", visual_date(id.expiry))]),
-                cells(&[
-                    ("Type of visa / Type de visa", id.document_code.clone()),
-                    ("Entries / Entrées", rng.pick_str(&["MULT", "1", "2"], "MULT").to_owned()),
-                    ("Number / Numéro", number),
-                ]),
-                cells(&[(
-                    "Surname, given names / Nom, prénoms",
-                    format!("{}, {}", upper(&id.surname), upper(&id.given_names)),
-                )]),
-                cells(&[("Nationality / Nationalité", nationality), ("Date of birth", visual_date(id.birth))]),
-                cells(&[(
-                    "Remarks / Remarques",
-                    rng.pick_str(&["TOURISME", "AFFAIRES — BUSINESS", "ÉTUDES"], "").to_owned(),
-                )]),
-            ],
-            _ => vec![
-                cells(&[("Surname / Nom", upper(&id.surname))]),
-                cells(&[("Given names / Prénoms", upper(&id.given_names))]),
-                cells(&[("Sex / Sexe", id.visual_sex().to_owned()), ("Nationality / Nationalité", nationality)]),
-                cells(&[("Date of birth / Date de naissance", visual_date(id.birth)), ("Document No.", number)]),
-                cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
-            ],
-        };
-        let max_rows = ((clear - photo_top - 0.5) / row_mm).floor().max(1.0) as usize;
+        let rows = viz_rows(format, id, rng);
+        let (grid, max_rows) = viz_grid(format, clear);
         let rows: Vec<Vec<Cell>> = rows.into_iter().take(max_rows).collect();
-        let grid = Grid { x: fields_x, y: photo_top, width: w_mm - fields_x - 4.0, row: row_mm };
         draw_fields(&mut img, fonts, mm, grid, &rows, ink);
         let sig_top = photo_top + photo_h + 1.5;
         let sig_h = (clear - sig_top - 1.0).min(8.0);
@@ -508,8 +765,46 @@ pub fn render_document(
     img
 }
 
+fn card_front_rows(id: &Identity) -> Vec<Vec<Cell>> {
+    vec![
+        cells(&[("Surname / Nom", upper(&id.surname))]),
+        cells(&[("Given names / Prénoms", upper(&id.given_names))]),
+        cells(&[("Sex / Sexe", id.visual_sex().to_owned()), ("Nationality / Nationalité", upper(id.nationality.name))]),
+        cells(&[
+            ("Date of birth / Date de naissance", visual_date(id.birth)),
+            ("Document No.", id.document_number.clone()),
+        ]),
+        cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
+    ]
+}
+
+fn card_front_grid() -> Grid {
+    let (w_mm, _) = document_size(Format::Td1);
+    Grid { x: 31.0, y: 11.5, width: w_mm - 34.0, row: 7.0 }
+}
+
+const CARD_FRONT_PORTRAIT: RectMm = RectMm::new(4.0, 12.0, 24.0, 31.0);
+
+/// The layout [`render_card_front`] gives, known without drawing.
+pub fn card_front_layout() -> PageLayout {
+    let id = Identity::random(&mut Rng::new(0), Format::Td1, false);
+    PageLayout {
+        size_mm: document_size(Format::Td1),
+        portrait: Some(CARD_FRONT_PORTRAIT),
+        ghost: None,
+        cells: grid_boxes(card_front_grid(), &card_front_rows(&id)),
+        mrz: None,
+        mrz_shape: (0, 0),
+    }
+}
+
 /// The front of an identity card: portrait, visual zone, no MRZ.
 pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32) -> RgbImage {
+    render_card_front_with(fonts, rng, id, dpi, Hooks::default())
+}
+
+/// [`render_card_front`] with [`Hooks`] (only `face` applies).
+pub fn render_card_front_with(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32, hooks: Hooks<'_>) -> RgbImage {
     let mm = Mm { dpi };
     let (w_mm, h_mm) = document_size(Format::Td1);
     let (w, h) = mm.size(w_mm, h_mm);
@@ -520,19 +815,11 @@ pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32) 
     draw_text_fit(&mut img, pen, mm.px(4.0), mm.px(6.0), mm.px(40.0), &upper(id.issuing_state.name));
     let small = Pen { cap_px: mm.px(1.6), ..pen };
     draw_text_fit(&mut img, small, mm.px(4.0), mm.px(9.2), mm.px(w_mm - 8.0), header(Format::Td1, true));
-    let face = portrait(&mut rng.fork(), mm.px(24.0) as u32, mm.px(31.0) as u32);
-    paste(&mut img, &face, mm.ipx(4.0), mm.ipx(12.0), 1.0);
-    let rows = vec![
-        cells(&[("Surname / Nom", upper(&id.surname))]),
-        cells(&[("Given names / Prénoms", upper(&id.given_names))]),
-        cells(&[("Sex / Sexe", id.visual_sex().to_owned()), ("Nationality / Nationalité", upper(id.nationality.name))]),
-        cells(&[
-            ("Date of birth / Date de naissance", visual_date(id.birth)),
-            ("Document No.", id.document_number.clone()),
-        ]),
-        cells(&[("Date of expiry / Date d'expiration", visual_date(id.expiry))]),
-    ];
-    draw_fields(&mut img, fonts, mm, Grid { x: 31.0, y: 11.5, width: w_mm - 34.0, row: 7.0 }, &rows, ink);
+    let at = CARD_FRONT_PORTRAIT;
+    let random = portrait(&mut rng.fork(), mm.px(at.w) as u32, mm.px(at.h) as u32);
+    let face = face_or(hooks.face, random);
+    paste(&mut img, &face, mm.ipx(at.x), mm.ipx(at.y), 1.0);
+    draw_fields(&mut img, fonts, mm, card_front_grid(), &card_front_rows(id), ink);
     signature(&mut img, &mut rng.fork(), mm, 5.0, 44.5, 22.0, 7.0);
     img
 }
