@@ -108,7 +108,7 @@ pub struct ScanResult {
 }
 
 impl ScanResult {
-    fn none(ocr_calls: usize) -> Self {
+    pub(crate) fn none(ocr_calls: usize) -> Self {
         Self {
             lines: None,
             ocr_lines: None,
@@ -162,6 +162,11 @@ impl Scanner {
     /// Loads the OCR model (once per thread).
     pub fn new(policy: DatePolicy, options: ScanOptions) -> Result<Self, OcrError> {
         Ok(Self { fast: MrzOcr::new(Model::Fast)?, best: None, policy, options })
+    }
+
+    /// Checks dates under `policy` from now on; returns the policy it replaces.
+    pub fn replace_policy(&mut self, policy: DatePolicy) -> DatePolicy {
+        std::mem::replace(&mut self.policy, policy)
     }
 
     /// Decodes an image file's bytes and scans it.

@@ -94,6 +94,20 @@ impl Source {
 struct Job {
     id: JobId,
     source: Source,
+    want: Want,
+}
+
+/// What a job asks of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Want {
+    /// Find and read the MRZ, checking dates under the worker's policy.
+    #[default]
+    Mrz,
+    /// Find and read the MRZ, checking dates under this policy (a training pack is keyed to the
+    /// day it was made: its expired documents must stay expired and its genuine ones valid).
+    MrzAsOf(DatePolicy),
+    /// Decode, hash and preview only: no OCR (manual-only training shows the machine's nothing).
+    PreviewOnly,
 }
 
 /// The notify callback, shareable between the worker thread and the submitting side (which
@@ -175,19 +189,24 @@ impl ScanWorker {
 
     /// Queues the image file at `path`; its reply will name it.
     pub fn submit(&mut self, path: PathBuf) -> JobId {
-        self.queue(Source::File(path))
+        self.queue(Source::File(path), Want::Mrz)
+    }
+
+    /// Queues the image file at `path` for what `want` asks.
+    pub fn submit_for(&mut self, path: PathBuf, want: Want) -> JobId {
+        self.queue(Source::File(path), want)
     }
 
     /// Queues image bytes already in memory (dropped data, tests), called `label` in replies.
     pub fn submit_bytes(&mut self, label: impl Into<String>, bytes: Vec<u8>) -> JobId {
-        self.queue(Source::Bytes { label: label.into(), bytes })
+        self.queue(Source::Bytes { label: label.into(), bytes }, Want::Mrz)
     }
 
-    fn queue(&mut self, source: Source) -> JobId {
+    fn queue(&mut self, source: Source, want: Want) -> JobId {
         let id = self.next_id;
         self.next_id += 1;
         let sent = match (&self.jobs, &self.not_running) {
-            (Some(jobs), None) => jobs.send(Job { id, source }).is_ok(),
+            (Some(jobs), None) => jobs.send(Job { id, source, want }).is_ok(),
             _ => false,
         };
         if !sent {
@@ -302,7 +321,17 @@ fn run_job(scanner: &mut Scanner, job: Job, options: &ScanOptions, should_stop: 
     if should_stop() {
         return ScanReply::Cancelled;
     }
-    let result = match scanner.scan_image_until(&decoded.gray, should_stop) {
+    let scanned = match job.want {
+        Want::Mrz => scanner.scan_image_until(&decoded.gray, should_stop),
+        Want::MrzAsOf(policy) => {
+            let usual = scanner.replace_policy(policy);
+            let scanned = scanner.scan_image_until(&decoded.gray, should_stop);
+            scanner.replace_policy(usual);
+            scanned
+        }
+        Want::PreviewOnly => Ok(Some(ScanResult::none(0))),
+    };
+    let result = match scanned {
         Ok(Some(result)) => result,
         Ok(None) => return ScanReply::Cancelled,
         Err(e) => return ScanReply::Failed { error: format!("{label}: {e}") },
@@ -487,6 +516,36 @@ mod tests {
     }
 
     #[test]
+    fn a_preview_only_job_reads_no_mrz_and_a_dated_job_checks_expiry_on_its_own_day() {
+        let (_, notify) = counting();
+        let (mut worker, open) = gated_worker(notify);
+        drop(open);
+        let preview = worker.submit_for(td3_path(), Want::PreviewOnly);
+        let (id, reply) = next(&worker);
+        let ScanReply::Done(output) = reply else { panic!("preview only: {reply:?}") };
+        assert_eq!(id, preview);
+        assert_eq!((output.result.lines.as_ref(), output.result.ocr_calls), (None, 0), "no OCR at all");
+        assert!(output.result.report.is_none() && output.band_in_preview.is_none());
+        assert_eq!(output.preview.dimensions(), (1600, 1188));
+        assert_eq!(output.sha256, sha256_hex(&std::fs::read(td3_path()).unwrap()));
+
+        // The specimen expires 2030-04-14: expired on a pack's day in 2031, valid under the
+        // worker's own 2026 policy, before and after.
+        let later = DatePolicy::new(CalendarDate::new(2031, 1, 1).unwrap());
+        let jobs = [Want::Mrz, Want::MrzAsOf(later), Want::Mrz];
+        let mut expired = Vec::new();
+        for want in jobs {
+            worker.submit_for(td3_path(), want);
+            let (_, reply) = next(&worker);
+            let ScanReply::Done(output) = reply else { panic!("{want:?}: {reply:?}") };
+            let report = output.result.report.unwrap();
+            assert_eq!(report.lines, TD3_LINES.map(String::from));
+            expired.push(report.summary.expired);
+        }
+        assert_eq!(expired, [Some(false), Some(true), Some(false)]);
+    }
+
+    #[test]
     fn a_running_job_stops_at_each_stage_boundary_without_reading() {
         let mut scanner = Scanner::new(policy(), ScanOptions::default()).unwrap();
         // Checks: 1 after reading the file, 2 after decoding, 3 after locating the bands (inside
@@ -494,7 +553,7 @@ mod tests {
         for stop_at in 1..=4 {
             let asked = AtomicUsize::new(0);
             let stop = || asked.fetch_add(1, Ordering::SeqCst) + 1 >= stop_at;
-            let job = Job { id: 1, source: Source::File(td3_path()) };
+            let job = Job { id: 1, source: Source::File(td3_path()), want: Want::Mrz };
             let reply = run_job(&mut scanner, job, &ScanOptions::default(), &stop);
             assert!(matches!(reply, ScanReply::Cancelled), "stop at check {stop_at}: {reply:?}");
             assert_eq!(asked.load(Ordering::SeqCst), stop_at, "checks made before stopping");
