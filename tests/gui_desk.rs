@@ -3,54 +3,18 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
 
-use std::path::Path;
 use std::time::Duration;
 
 use docexam::app::document::{Recording, ScanState};
-use docexam::app::{AuditStatus, DeskApp};
+
 use docexam::audit::query::{AuditReader, ListFilter};
 use docexam::inspection::AnsweredBy;
 use egui::{Key, Modifiers};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 #[path = "common/gui.rs"]
 mod gui_common;
 use gui_common::*;
-
-/// Start of shift by keyboard: the officer field has the focus; Enter starts.
-fn start_shift(harness: &mut Harness<'_, DeskApp>, officer: &str) {
-    harness.run_steps(3);
-    type_text(harness, officer);
-    press(harness, Key::Enter);
-    step_until(harness, Duration::from_secs(5), "the shift", |app| app.state.shift.is_some());
-    step_until(harness, Duration::from_secs(30), "the audit log", |app| {
-        matches!(app.state.audit, AuditStatus::Open { .. })
-    });
-}
-
-/// Opens an image by keyboard (Ctrl+L, the path, Enter) and waits for the reading.
-fn open_image(harness: &mut Harness<'_, DeskApp>, image: &Path) {
-    press_command(harness, Key::L);
-    type_text(harness, &image.display().to_string());
-    press(harness, Key::Enter);
-    step_until(harness, Duration::from_secs(120), "the OCR result", |app| {
-        app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. } | ScanState::Failed(_)))
-    });
-}
-
-/// Answers every item the machine left open with P, moving down past the machine's answers.
-fn answer_checklist_by_keyboard(harness: &mut Harness<'_, DeskApp>) {
-    for _ in 0..200 {
-        let Some(document) = harness.state().state.document.as_ref() else { panic!("no document") };
-        if document.inspection.unanswered().next().is_none() {
-            return;
-        }
-        let machine = document.selected_item().is_some_and(|i| i.answered_by == Some(AnsweredBy::Machine));
-        press(harness, if machine { Key::ArrowDown } else { Key::P });
-    }
-    panic!("the checklist did not complete");
-}
 
 #[test]
 fn an_officer_inspects_a_passport_scan_with_the_keyboard_alone_and_it_is_recorded() {

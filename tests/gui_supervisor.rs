@@ -25,18 +25,6 @@ use gui_common::*;
 const PASSPHRASE: &str = "a long supervisor passphrase";
 const WAIT: Duration = Duration::from_secs(30);
 
-/// Clicks the text box labelled `label` and types `text` into it.
-fn fill(harness: &mut Harness<'_, DeskApp>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
-    harness.run_steps(2);
-    type_text(harness, text);
-}
-
-fn click_button(harness: &mut Harness<'_, DeskApp>, label: &str) {
-    harness.get_by_role_and_label(egui::Role::Button, label).click();
-    harness.run_steps(2);
-}
-
 /// One inspection of the test log: decided at, officer, nationality, document code, outcome,
 /// refusal grounds, failure codes of its one failed item.
 type Seed = (

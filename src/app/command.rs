@@ -10,6 +10,7 @@ use crate::scan::worker::{JobId, ScanReply};
 
 use super::store::DeskSettings;
 use super::supervisor::SupervisorCommand;
+use super::training::TrainingCommand;
 
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum Tab {
     Desk,
     /// Supervisor: the audit log, behind the passphrase.
     Supervisor,
+    /// Trainer: exercise packs, trainee sessions and their reports.
+    Training,
     /// Settings.
     Settings,
 }
@@ -117,4 +120,6 @@ pub enum Command {
     WatchFailed(String),
     /// A supervisor action.
     Supervisor(SupervisorCommand),
+    /// A trainer or trainee action.
+    Training(TrainingCommand),
 }

@@ -63,6 +63,8 @@ pub struct Views {
     pub settings_watch: String,
     /// Supervisor screen buffers.
     pub supervisor: super::supervisor::SupervisorViews,
+    /// Trainer tab buffers and the report picture.
+    pub training: super::training::TrainingViews,
 }
 
 impl Views {
@@ -95,6 +97,7 @@ pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut V
     egui::CentralPanel::default().show(ui, |ui| match state.tab {
         Tab::Desk => desk(ui, state, views, out),
         Tab::Supervisor => super::supervisor::draw(ui, state, views, out),
+        Tab::Training => super::training::draw(ui, state, &mut views.training, out),
         Tab::Settings => super::settings_ui::draw(ui, state, views, out),
     });
     notifications(ui, state, out);
@@ -105,13 +108,24 @@ fn top_bar(ui: &mut egui::Ui, state: &DeskState, out: &mut Vec<Command>) {
     ui.horizontal(|ui| {
         ui.strong("docexam");
         ui.separator();
-        for (tab, label) in [(Tab::Desk, "Desk"), (Tab::Supervisor, "Supervisor"), (Tab::Settings, "Settings")] {
+        let tabs = [
+            (Tab::Desk, "Desk"),
+            (Tab::Training, "Trainer"),
+            (Tab::Supervisor, "Supervisor"),
+            (Tab::Settings, "Settings"),
+        ];
+        for (tab, label) in tabs {
             if ui.selectable_label(state.tab == tab, label).clicked() {
                 out.push(Command::ShowTab(tab));
             }
         }
         ui.separator();
-        if let Some(shift) = &state.shift {
+        if let Some(run) = &state.training.run {
+            ui.colored_label(
+                WARN,
+                format!("TRAINING: trainee {}, document {} of {}", run.trainee, run.index + 1, run.total()),
+            );
+        } else if let Some(shift) = &state.shift {
             ui.label(format!(
                 "Officer {} · {} · {} · level {}",
                 shift.officer,
@@ -141,6 +155,10 @@ fn top_bar(ui: &mut egui::Ui, state: &DeskState, out: &mut Vec<Command>) {
 
 fn key_help(ui: &mut egui::Ui, state: &DeskState) {
     let text = match (state.tab, &state.document) {
+        (Tab::Desk, Some(_)) if state.training.running() => {
+            "Up/Down item · P pass · F fail · N not applicable · E note · 1-5 outcome · Shift+A..I refusal ground · \
+             J justification · Ctrl+Enter decide and go to the next document"
+        }
         (Tab::Desk, Some(_)) => {
             "Up/Down item · P pass · F fail · N not applicable · E note · 1-5 outcome · Shift+A..I refusal ground · \
              J justification · Ctrl+Enter decide and record · Ctrl+M edit MRZ · Esc leave a text box / cancel reading · \
@@ -277,7 +295,10 @@ fn desk(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut Vec<C
     if state.shift.is_none() {
         return start_screen(ui, state, views, out);
     }
-    open_bar(ui, state, views, out);
+    match &state.training.run {
+        Some(run) => training_bar(ui, run),
+        None => open_bar(ui, state, views, out),
+    }
     if let Some((seq, outcome)) = state.last_recorded {
         let waiting = state.document.as_ref().is_none_or(|d| matches!(d.recording, Recording::Recorded(_)));
         if waiting {
@@ -372,6 +393,23 @@ fn start_screen(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &m
     }
     ui.add_space(16.0);
     ui.small(format!("Manuals: {}", state.manuals_source));
+}
+
+/// In place of the open bar while a trainee works: where they are in the pack.
+fn training_bar(ui: &mut egui::Ui, run: &super::training::TrainingRun) {
+    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(2.0, WARN)).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(WARN, RichText::new("TRAINING").strong());
+            let mode = if run.manual_only { " - manual only: examine the MRZ by eye" } else { "" };
+            ui.label(format!(
+                "{}: document {} of {}, trainee {}{mode}. Decide it (Ctrl+Enter) to go on; the score comes after the last.",
+                run.pack.pack.key.title,
+                run.index + 1,
+                run.total(),
+                run.trainee
+            ));
+        });
+    });
 }
 
 fn open_bar(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut Vec<Command>) {

@@ -116,7 +116,16 @@ pub struct Document {
     pub mrz_missing_reason: Option<String>,
     /// Officer answers that no longer applied after the MRZ changed (shown once).
     pub dropped_answers: Vec<String>,
+    /// Manual-only training: the machine reads nothing and shows nothing; the trainee examines
+    /// the MRZ by eye.
+    pub manual_only: bool,
 }
+
+/// The reason stored when a manual-only trainee answers an item the machine did not check.
+pub const MANUAL_ONLY_ANSWER: &str = "the machine did not check this item: the trainee's answer";
+
+/// Why a manual-only training document has no machine reading (shown and stored).
+pub const MANUAL_ONLY_REASON: &str = "manual-only training: the machine reads nothing";
 
 /// What the inspection needs that does not change while the document is on the desk.
 #[derive(Debug, Clone)]
@@ -145,6 +154,22 @@ impl Document {
         Ok(Self::with(inspection, Some(path), ScanState::Running(job), Some(reason.to_owned())))
     }
 
+    /// A manual-only training document: the image is shown (the worker only decodes it), the
+    /// MRZ items stay for the trainee to answer by eye.
+    pub fn manual_only(
+        manual: &LoadedManual,
+        setup: &DocumentSetup,
+        path: PathBuf,
+        job: JobId,
+    ) -> Result<Self, crate::inspection::StartError> {
+        let source = DocumentSource::Image { path: path.display().to_string(), sha256: String::new() };
+        let inspection = start(manual, setup, source, MrzInput::NotRead { reason: MANUAL_ONLY_REASON })?;
+        let mut document =
+            Self::with(inspection, Some(path), ScanState::Running(job), Some(MANUAL_ONLY_REASON.to_owned()));
+        document.manual_only = true;
+        Ok(document)
+    }
+
     /// A document whose MRZ the officer types (no image).
     pub fn typed(manual: &LoadedManual, setup: &DocumentSetup) -> Result<Self, crate::inspection::StartError> {
         let reason = "no MRZ typed yet";
@@ -167,6 +192,7 @@ impl Document {
             recording: Recording::NotYet,
             mrz_missing_reason: missing,
             dropped_answers: Vec::new(),
+            manual_only: false,
         }
     }
 
@@ -212,7 +238,7 @@ impl Document {
         self.scan = ScanState::Done { timing_ms };
         let path = self.image.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         let source = DocumentSource::Image { path, sha256 };
-        if !self.typed {
+        if !self.typed && !self.manual_only {
             self.mrz_text = report.as_ref().map(|r| r.lines.join("\n")).unwrap_or_default();
             self.report = report;
         }
@@ -238,12 +264,15 @@ impl Document {
         setup: &DocumentSetup,
         text: String,
         policy: &DatePolicy,
-    ) -> Result<(), crate::inspection::StartError> {
+    ) -> Result<(), String> {
+        if self.manual_only {
+            return Err("manual-only training: the MRZ is examined by eye, not typed in".to_owned());
+        }
         self.report = (!text.trim().is_empty()).then(|| check(&text, policy));
         self.mrz_text = text;
         self.typed = true;
         let source = self.inspection.source().clone();
-        self.restart(manual, setup, source)
+        self.restart(manual, setup, source).map_err(|e| e.to_string())
     }
 
     /// Re-starts the inspection from the current MRZ and replays the officer's answers; an
@@ -256,6 +285,10 @@ impl Document {
     ) -> Result<(), crate::inspection::StartError> {
         let not_found;
         let input = match &self.report {
+            _ if self.manual_only => {
+                self.mrz_missing_reason = Some(MANUAL_ONLY_REASON.to_owned());
+                MrzInput::NotRead { reason: MANUAL_ONLY_REASON }
+            }
             Some(report) => {
                 self.mrz_missing_reason = None;
                 MrzInput::Report(report)
@@ -318,6 +351,13 @@ impl Document {
     /// pending override (returns `Ok(false)`) until [`Document::confirm_override`].
     pub fn answer(&mut self, item: &str, answer: Answer) -> Result<bool, String> {
         let machine = self.inspection.item(item).and_then(|i| i.machine.as_ref()).map(|m| m.answer);
+        if self.manual_only && machine == Some(Answer::NotChecked) && answer != Answer::NotChecked {
+            // Nothing was read on purpose: the trainee's eye replaces "not checked", as in
+            // `docexam exercise run --manual-only`.
+            self.pending_override = None;
+            self.inspection.override_answer(item, answer, MANUAL_ONLY_ANSWER, None).map_err(|e| e.to_string())?;
+            return Ok(true);
+        }
         if machine.is_some_and(|m| m != answer) {
             self.pending_override = Some(PendingOverride { item: item.to_owned(), answer });
             return Ok(false);

@@ -14,6 +14,7 @@ pub mod settings_ui;
 pub mod store;
 pub mod supervisor;
 pub mod tour;
+pub mod training;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -46,6 +47,8 @@ pub struct AppConfig {
     pub open: Option<PathBuf>,
     /// A scan folder to watch (overrides the settings).
     pub watch: Option<PathBuf>,
+    /// The exercise packs folder (`None`: `$DOCEXAM_PACKS`, the shipped packs, the trainers' own).
+    pub packs_dir: Option<PathBuf>,
     /// Run the screenshot tour: save the main screens here, then close.
     pub tour: Option<TourConfig>,
 }
@@ -141,6 +144,8 @@ pub struct DeskState {
     pub watching: Option<PathBuf>,
     /// Supervisor screen state.
     pub supervisor: supervisor::SupervisorState,
+    /// Trainer tab state and the trainee's run.
+    pub training: training::TrainingState,
     next_notification: u64,
 }
 
@@ -201,6 +206,8 @@ impl DeskApp {
         let repaint = ctx.clone();
         let scan = ScanWorker::spawn(policy, ScanOptions::default(), move || repaint.request_repaint());
         let draft_offer = store.load_draft();
+        let packs = crate::training::packs::PackSearch::from_environment(config.packs_dir.as_deref());
+        let training = training::TrainingState::new(packs, &library);
         let mut state = DeskState {
             tab: Tab::Desk,
             settings,
@@ -216,6 +223,7 @@ impl DeskApp {
             policy,
             watching: None,
             supervisor: supervisor::SupervisorState::default(),
+            training,
             next_notification: 0,
         };
         if let Some(e) = settings_error {
@@ -286,6 +294,11 @@ impl DeskApp {
         }
     }
 
+    /// The panels' buffers and pictures (read by tests).
+    pub fn views(&self) -> &desk_ui::Views {
+        &self.views
+    }
+
     /// Queues a command (tests and panels).
     pub fn push(&mut self, command: Command) {
         self.queue.push(command);
@@ -340,6 +353,8 @@ impl DeskApp {
 
     fn save_draft(&mut self) {
         let result = match &self.state.document {
+            // A trainee's document is no officer's unfinished work: it is never kept as a draft.
+            _ if self.state.training.running() => Ok(()),
             Some(document) if document.recording == Recording::NotYet && document.has_officer_work() => {
                 self.store.save_draft(&document.draft())
             }
@@ -362,6 +377,12 @@ impl DeskApp {
 
     /// Applies one command: the only place the desk's state changes.
     pub fn apply(&mut self, command: Command) {
+        if self.state.training.running() && !allowed_while_training(&command) {
+            if let Command::WatchedFile(path) = command {
+                self.views.waiting_files.push_back(path);
+            }
+            return self.state.notify(Severity::Warning, training::BUSY);
+        }
         match command {
             Command::StartShift { officer, station, manual, level } => {
                 self.start_shift(officer, station, manual, level)
@@ -396,9 +417,7 @@ impl DeskApp {
                 }
             }
             Command::ScanReplied(job, reply) => self.scan_replied(job, reply),
-            Command::EditMrz(text) => {
-                self.with_document(|d, m, s, p| d.mrz_edited(m, s, text, p).map_err(|e| e.to_string()))
-            }
+            Command::EditMrz(text) => self.with_document(|d, m, s, p| d.mrz_edited(m, s, text, p)),
             Command::SelectItem(index) => {
                 if let Some(d) = &mut self.state.document {
                     d.selected = index;
@@ -480,6 +499,7 @@ impl DeskApp {
             Command::Dismiss(id) => self.state.notifications.retain(|n| n.id != id),
             Command::ApplySettings(settings) => self.apply_settings(*settings),
             Command::Supervisor(command) => supervisor::apply(self, command),
+            Command::Training(command) => training::apply(self, command),
         }
     }
 
@@ -634,6 +654,9 @@ impl DeskApp {
     }
 
     fn record_current(&mut self) {
+        if training::record_attempt(self) {
+            return;
+        }
         let Some(inspection) = self.state.document.as_ref().map(|d| d.inspection.clone()) else { return };
         if inspection.decision().is_none() {
             return;
@@ -666,9 +689,13 @@ impl DeskApp {
         }
         let recording = self.state.document.as_ref().is_some_and(|d| d.recording == Recording::Sending(id));
         if !recording {
-            return supervisor::audit_replied(self, id, reply);
+            if let Some(reply) = training::audit_replied(self, id, reply) {
+                supervisor::audit_replied(self, id, reply);
+            }
+            return;
         }
         match reply {
+            AuditReply::TrainingRecorded { index, .. } => training::attempt_recorded(self, index),
             AuditReply::Recorded { seq } => {
                 if let AuditStatus::Open { records, .. } = &mut self.state.audit {
                     *records = (*records).max(seq + 1);
@@ -734,6 +761,25 @@ impl DeskApp {
         }
         self.state.notify(Severity::Info, "settings saved");
     }
+}
+
+/// What may happen while a trainee works through a pack: everything on the document on the
+/// desk, the trainer's own commands, looking at other tabs. Opening other documents, ending the
+/// shift, drafts and settings wait until the run ends.
+fn allowed_while_training(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::StartShift { .. }
+            | Command::EndShift
+            | Command::NewTypedDocument
+            | Command::OpenImage(_)
+            | Command::ChooseImage
+            | Command::DiscardDocument
+            | Command::ResumeDraft
+            | Command::DiscardDraft
+            | Command::ApplySettings(_)
+            | Command::WatchedFile(_)
+    )
 }
 
 /// Text size and theme.

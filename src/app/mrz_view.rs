@@ -107,6 +107,11 @@ pub fn verdict_banner(document: &Document) -> (String, Color32) {
 
 /// Draws the panel.
 pub fn mrz_panel(ui: &mut egui::Ui, document: &Document, views: &mut Views, out: &mut Vec<Command>) {
+    if document.manual_only {
+        // Nothing the machine could say is shown: the trainee reads the MRZ on the image.
+        ui.label(RichText::new("Manual-only training: examine the MRZ on the image yourself.").strong());
+        return;
+    }
     let (banner, banner_colour) = verdict_banner(document);
     egui::Frame::NONE.fill(banner_colour).inner_margin(8.0).corner_radius(4.0).show(ui, |ui| {
         ui.set_width(ui.available_width());

@@ -83,6 +83,9 @@ pub struct GuiArgs {
     /// A folder a scanner writes into: each new image opens as the next document.
     #[arg(long, value_name = "DIR")]
     pub watch: Option<std::path::PathBuf>,
+    /// The exercise packs folder for the Trainer tab (default: $DOCEXAM_PACKS, the shipped packs, the trainers' own).
+    #[arg(long, value_name = "DIR")]
+    pub packs: Option<std::path::PathBuf>,
     /// Where settings and unfinished inspections are kept (default: the OS config folder).
     #[arg(long, value_name = "DIR", hide = true)]
     pub state_dir: Option<std::path::PathBuf>,
@@ -147,6 +150,7 @@ fn run_gui(
         database: args.db,
         open: args.open,
         watch: args.watch,
+        packs_dir: args.packs,
         tour: args.screenshots.map(|out_dir| docexam::app::TourConfig {
             out_dir,
             images: args.tour_images,

@@ -356,7 +356,7 @@ fn run_job(scanner: &mut Scanner, job: Job, options: &ScanOptions, should_stop: 
 }
 
 /// Reads a file, refusing one larger than the decoder accepts before reading it.
-fn read_image_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
+pub(crate) fn read_image_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
     let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let size = std::fs::metadata(path).map_err(cannot_read)?.len();
     if size > max_bytes as u64 {

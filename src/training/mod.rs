@@ -67,6 +67,26 @@ impl DefectKind {
     pub fn is_fraud(self) -> bool {
         !matches!(self, DefectKind::Expired)
     }
+
+    /// A few words for reports.
+    pub fn words(self) -> &'static str {
+        match self {
+            DefectKind::MrzDigitAltered => "MRZ digit altered",
+            DefectKind::VizMrzMismatch => "visual zone and MRZ disagree",
+            DefectKind::NameMismatch => "names differ between zones",
+            DefectKind::Expired => "expired",
+            DefectKind::PhotoSubstituted => "photo substituted",
+            DefectKind::PhotoMisaligned => "photo misaligned",
+            DefectKind::InconsistentDates => "inconsistent dates",
+            DefectKind::MrzFontAnomaly => "MRZ font or spacing anomaly",
+            DefectKind::WrongIssuerCode => "wrong issuer code",
+            DefectKind::LaminateDamage => "laminate damage",
+            DefectKind::PageAttachment => "page attachment",
+            DefectKind::EdgeDamage => "edge damage",
+            DefectKind::StampImplausible => "implausible stamp",
+            DefectKind::Other => "other",
+        }
+    }
 }
 
 /// One planted defect.
