@@ -244,3 +244,63 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
     }
 }
+
+/// The shipped pack, all 24 documents, through the Trainer tab in manual-only mode (the picture
+/// only, so the test is about the flow, not OCR): the trainee follows the answer key (each
+/// planted defect failed under its first item, the expected outcome) and scores 100 on every
+/// document; the report lists them all.
+#[test]
+fn the_shipped_pack_runs_end_to_end_from_the_trainer_tab() {
+    let dir = temp_dir("shipped-pack");
+    let mut config = config(&dir);
+    config.packs_dir = Some(repo("test-images/training"));
+    let mut harness = desk_with(config);
+    harness.run_steps(3);
+    let found = harness.state().state.training.shelf.find("falsedoc-basics").expect("the shipped pack").clone();
+    let key = found.pack.key.clone();
+    assert!(key.documents.len() >= 20);
+    harness.get_by_label("Trainer").click();
+    harness.run_steps(2);
+    harness.get_by_label(&key.title).click(); // chosen already: the first pack on the shelf
+    harness.run_steps(2);
+    fill(&mut harness, "Trainee", "trainee-key");
+    harness.get_by_label("Manual only (hide every machine finding)").click();
+    click_button(&mut harness, "Start the session");
+
+    for (index, document) in key.documents.iter().enumerate() {
+        wait_for_document(&mut harness, index);
+        let failed: Vec<String> = document.defects.iter().filter_map(|d| d.items.first().cloned()).collect();
+        let open: Vec<String> = {
+            let on_desk = harness.state().state.document.as_ref().unwrap();
+            assert!(on_desk.image.as_ref().unwrap().ends_with(&document.image));
+            on_desk.visible().iter().map(|i| i.id.clone()).collect()
+        };
+        let app = harness.state_mut();
+        for item in open {
+            let answer = if failed.contains(&item) { Answer::Fail } else { Answer::Pass };
+            app.push(Command::Answer { item, answer });
+        }
+        app.push(Command::ChooseOutcome(document.expected_outcome));
+        if document.expected_outcome.takes_refusal_reasons() {
+            app.push(Command::ToggleReason(docexam::inspection::RefusalReason::B));
+        }
+        app.push(Command::SetJustification("as the key says".to_owned()));
+        app.push(Command::DecideAndRecord);
+        harness.run_steps(2);
+        let violations = harness.state().state.document.as_ref().map(|d| d.violations.clone()).unwrap_or_default();
+        assert!(violations.is_empty(), "document {} ({}): {violations:?}", index + 1, document.image);
+    }
+    step_until(&mut harness, WAIT, "the report", |app| app.state.training.report.is_some());
+    let report = harness.state().state.training.report.as_ref().unwrap();
+    let score = &report.score;
+    assert_eq!(score.documents.len(), key.documents.len());
+    let below: Vec<(&str, f64)> =
+        score.documents.iter().filter(|d| d.points < 100.0).map(|d| (d.image.as_str(), d.points)).collect();
+    assert!(below.is_empty(), "following the key scores 100 everywhere: {below:?}");
+    assert_eq!(score.critical_found, score.critical_planted);
+    assert_eq!((score.missed_frauds, score.false_alarms), (0, 0));
+    assert_eq!(report.shown, None, "nothing missed: no document to open first");
+    harness.get_by_label("Score 100 / 100");
+    drop(harness);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
