@@ -94,7 +94,7 @@ fn a_trainee_works_through_a_pack_on_the_desk_and_sees_the_report_with_the_misse
     decide(&mut harness, Key::Num1);
 
     step_until(&mut harness, WAIT, "the report", |app| {
-        app.state.training.report.is_some() && app.views().training.report_texture.is_some()
+        app.state.training.report.as_ref().is_some_and(|r| r.image_ready)
     });
     let app = harness.state();
     assert!(app.state.training.run.is_none());
@@ -125,7 +125,7 @@ fn a_trainee_works_through_a_pack_on_the_desk_and_sees_the_report_with_the_misse
     harness.get_by_label("td3_clean_0000.png").click();
     step_until(&mut harness, WAIT, "document 1's picture", |app| {
         app.state.training.report.as_ref().is_some_and(|r| r.shown == Some(0))
-            && app.views().training.report_texture.is_some()
+            && app.state.training.report.as_ref().is_some_and(|r| r.image_ready)
     });
     harness.get_by_label("Genuine: nothing was planted.");
 

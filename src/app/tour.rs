@@ -27,6 +27,9 @@ pub enum TourStep {
     Shot(&'static str),
     /// Answer every item still open with this answer (what an officer's keys would do).
     AnswerRemaining(crate::inspection::Answer),
+    /// While a training run is on, answer each document's open items "pass" and admit it (a
+    /// careless trainee, so the report has missed defects to show).
+    AdmitEveryTrainingDocument,
 }
 
 type Pending = Arc<Mutex<Option<Arc<egui::ColorImage>>>>;
@@ -97,6 +100,25 @@ impl Tour {
                     for item in open.unwrap_or_default() {
                         commands.push(Command::Answer { item, answer });
                     }
+                }
+                TourStep::AdmitEveryTrainingDocument => {
+                    if state.training.run.is_none() {
+                        continue;
+                    }
+                    let ready = state
+                        .document
+                        .as_ref()
+                        .filter(|d| d.recording == Recording::NotYet && matches!(d.scan, ScanState::Done { .. }));
+                    if let Some(document) = ready {
+                        for item in document.inspection.unanswered() {
+                            let answer = crate::inspection::Answer::Pass;
+                            commands.push(Command::Answer { item: item.id.clone(), answer });
+                        }
+                        commands.push(Command::ChooseOutcome(crate::inspection::Outcome::Admit));
+                        commands.push(Command::DecideAndRecord);
+                    }
+                    self.steps.push_front(TourStep::AdmitEveryTrainingDocument);
+                    break;
                 }
                 TourStep::Frames(n) => {
                     self.frames_left = n;
@@ -280,5 +302,37 @@ pub fn main_screens(images: &std::path::Path, passphrase: Option<String>) -> Vec
         ]);
     }
     steps.extend([Do(Command::ShowTab(super::Tab::Settings)), Frames(3), Shot("07-settings.png")]);
+    steps.extend(training_screens());
     steps
+}
+
+/// A manual-only training run on the shipped pack: the trainee's desk, then the report.
+fn training_screens() -> Vec<TourStep> {
+    use super::training::TrainingCommand;
+    use TourStep::{Do, Frames, Shot, Until};
+    fn training_document(state: &DeskState) -> bool {
+        state.training.run.is_none()
+            || state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. } | ScanState::Failed(_)))
+    }
+    fn report_drawn(state: &DeskState) -> bool {
+        state.training.run.is_none()
+            && state.training.report.as_ref().is_none_or(|r| r.image_ready || r.image_error.is_some())
+    }
+    let wait = Duration::from_secs(120);
+    vec![
+        Do(Command::ShowTab(super::Tab::Training)),
+        Do(Command::Training(TrainingCommand::Start {
+            pack: "falsedoc-basics".into(),
+            trainee: "trainee-1".into(),
+            manual_only: true,
+        })),
+        Frames(2),
+        Until("the first training document", training_document, wait),
+        Frames(3),
+        Shot("08-training-desk.png"),
+        TourStep::AdmitEveryTrainingDocument,
+        Until("the training report", report_drawn, wait),
+        Frames(3),
+        Shot("09-training-report.png"),
+    ]
 }

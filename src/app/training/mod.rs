@@ -134,6 +134,8 @@ pub struct TrainingReport {
     pub shown: Option<usize>,
     /// Why the shown document's image cannot be drawn.
     pub image_error: Option<String>,
+    /// The shown document's image is loaded (the picture is drawn).
+    pub image_ready: bool,
 }
 
 /// Everything the Trainer tab draws from.
@@ -435,6 +437,7 @@ fn finished(app: &mut DeskApp, session: SessionId) {
         score,
         shown: None,
         image_error: None,
+        image_ready: false,
     });
     app.views.training.report_texture = None;
     app.state.tab = Tab::Training;
@@ -466,6 +469,7 @@ fn show_report_document(app: &mut DeskApp, index: usize) {
     let Some(document) = report.key.documents.get(index) else { return };
     report.shown = Some(index);
     report.image_error = None;
+    report.image_ready = false;
     let path = report.pack_dir.join(&document.image);
     app.views.training.report_texture = None;
     app.views.training.report_image = Some(path.clone());
@@ -504,6 +508,9 @@ fn report_image_loaded(app: &mut DeskApp, path: &std::path::Path, image: Result<
             let picture = egui::ColorImage::from_rgba_unmultiplied(size, preview.as_raw());
             app.views.training.report_texture =
                 Some(app.ctx.load_texture("training-report", picture, egui::TextureOptions::LINEAR));
+            if let Some(report) = &mut app.state.training.report {
+                report.image_ready = true;
+            }
         }
         Err(e) => {
             if let Some(report) = &mut app.state.training.report {
@@ -588,6 +595,7 @@ fn report_from_stored(app: &mut DeskApp, summary: &SessionSummary, attempts: &[A
         score,
         shown: None,
         image_error: None,
+        image_ready: false,
     });
     app.views.training.report_texture = None;
     first_missed_document(app);

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{AxisHints, Bar, BarChart, Legend, Plot};
 
 use super::{SessionState, TrainingCommand, TrainingReport, TrainingRun, TrainingState};
 use crate::app::desk_ui::{BAD, GOOD, WARN};
@@ -211,11 +211,11 @@ fn report_view(ui: &mut egui::Ui, report: &TrainingReport, views: &TrainingViews
         ui.strong("Per checklist item: planted defects found and missed, false findings");
         item_chart(ui, report);
         ui.add_space(8.0);
-        ui.strong("Documents (choose one to see its planted defects on the image)");
-        documents_table(ui, report, out);
-        ui.add_space(8.0);
-        ui.separator();
-        shown_document(ui, report, views);
+        ui.columns_const(|[left, right]| {
+            left.strong("Documents (choose one to see its planted defects)");
+            documents_table(left, report, out);
+            shown_document(right, report, views);
+        });
     });
 }
 
@@ -249,13 +249,15 @@ fn item_chart(ui: &mut egui::Ui, report: &TrainingReport) {
         .include_x(-1.0)
         .include_x(labels.len() as f64)
         .y_axis_label("defects")
-        .x_axis_formatter(move |mark, _| {
+        // A mark on every bar and a label under each (item ids are short), so every item is named.
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .custom_x_axes(vec![AxisHints::new_x().label_spacing(22.0..=30.0).formatter(move |mark, _| {
             let index = mark.value.round();
             if (mark.value - index).abs() > 1e-6 || index < 0.0 {
                 return String::new();
             }
             labels.get(index as usize).cloned().unwrap_or_default()
-        })
+        })])
         .show(ui, |plot| {
             plot.add(found);
             plot.add(missed);
@@ -264,8 +266,8 @@ fn item_chart(ui: &mut egui::Ui, report: &TrainingReport) {
 }
 
 fn documents_table(ui: &mut egui::Ui, report: &TrainingReport, out: &mut Vec<Command>) {
-    egui::Grid::new("training_documents").num_columns(7).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-        for heading in ["#", "Document", "Expected", "Decided", "Defects found", "False findings", "Points"] {
+    egui::Grid::new("training_documents").num_columns(5).striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
+        for heading in ["#", "Document", "Decided", "Defects found", "Points"] {
             ui.strong(heading);
         }
         ui.end_row();
@@ -275,12 +277,9 @@ fn documents_table(ui: &mut egui::Ui, report: &TrainingReport, out: &mut Vec<Com
             if ui.selectable_label(shown, &key.image).clicked() && !shown {
                 send(out, TrainingCommand::ShowReportDocument(index));
             }
-            ui.label(key.expected_outcome.to_string());
             let Some(scored) = report.score.documents.iter().find(|d| d.image == key.image) else {
                 ui.colored_label(WARN, "not done");
-                for _ in 0..2 {
-                    ui.label("");
-                }
+                ui.label("");
                 ui.label("0");
                 ui.end_row();
                 continue;
@@ -300,7 +299,6 @@ fn documents_table(ui: &mut egui::Ui, report: &TrainingReport, out: &mut Vec<Com
             let planted = scored.defects_found.len();
             let colour = if found == planted { GOOD } else { BAD };
             ui.colored_label(colour, if planted == 0 { "genuine".to_owned() } else { format!("{found} of {planted}") });
-            ui.label(if scored.false_findings.is_empty() { "-".to_owned() } else { scored.false_findings.join(", ") });
             ui.label(format!("{:.0}", scored.points));
             ui.end_row();
         }
@@ -315,6 +313,11 @@ fn shown_document(ui: &mut egui::Ui, report: &TrainingReport, views: &TrainingVi
     let Some(key) = report.key.documents.get(index) else { return };
     let scored = report.score.documents.iter().find(|d| d.image == key.image);
     ui.strong(format!("Document {}: {}", index + 1, key.image));
+    let decided = match scored {
+        Some(s) => s.outcome.map_or_else(|| "undecided".to_owned(), |o| o.to_string()),
+        None => "not done".to_owned(),
+    };
+    ui.label(format!("Expected: {}; decided: {decided}.", key.expected_outcome));
     if key.defects.is_empty() {
         ui.colored_label(GOOD, "Genuine: nothing was planted.");
     }
