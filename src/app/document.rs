@@ -148,10 +148,7 @@ impl Document {
         path: PathBuf,
         job: JobId,
     ) -> Result<Self, crate::inspection::StartError> {
-        let source = DocumentSource::Image { path: path.display().to_string(), sha256: String::new() };
-        let reason = "the MRZ is being read";
-        let inspection = start(manual, setup, source, MrzInput::NotRead { reason })?;
-        Ok(Self::with(inspection, Some(path), ScanState::Running(job), Some(reason.to_owned())))
+        Self::image(manual, setup, path, job, false)
     }
 
     /// A manual-only training document: the image is shown (the worker only decodes it), the
@@ -162,11 +159,21 @@ impl Document {
         path: PathBuf,
         job: JobId,
     ) -> Result<Self, crate::inspection::StartError> {
+        Self::image(manual, setup, path, job, true)
+    }
+
+    fn image(
+        manual: &LoadedManual,
+        setup: &DocumentSetup,
+        path: PathBuf,
+        job: JobId,
+        manual_only: bool,
+    ) -> Result<Self, crate::inspection::StartError> {
         let source = DocumentSource::Image { path: path.display().to_string(), sha256: String::new() };
-        let inspection = start(manual, setup, source, MrzInput::NotRead { reason: MANUAL_ONLY_REASON })?;
-        let mut document =
-            Self::with(inspection, Some(path), ScanState::Running(job), Some(MANUAL_ONLY_REASON.to_owned()));
-        document.manual_only = true;
+        let reason = if manual_only { MANUAL_ONLY_REASON } else { "the MRZ is being read" };
+        let inspection = start(manual, setup, source, MrzInput::NotRead { reason })?;
+        let mut document = Self::with(inspection, Some(path), ScanState::Running(job), Some(reason.to_owned()));
+        document.manual_only = manual_only;
         Ok(document)
     }
 

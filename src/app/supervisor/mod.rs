@@ -29,6 +29,7 @@ pub use state::{
     DEFAULT_LIMIT, ExportJob, MAX_LIMIT, PurgeJob, RecordTable, RecordView, STATS_GROUPS, Section, Sort, SortColumn,
     StatsBoard, SupervisorState, SupervisorViews,
 };
+pub(crate) use stats::still_plot;
 pub use view::draw;
 
 /// What a passphrase check is recorded as being for (shown in `auth_failed` records).

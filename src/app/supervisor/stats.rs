@@ -71,7 +71,7 @@ fn waiting(ui: &mut egui::Ui) {
 }
 
 /// A plot that keeps still: statistics are read, not explored.
-fn still_plot(id: &str) -> Plot<'_> {
+pub(crate) fn still_plot(id: &str) -> Plot<'_> {
     Plot::new(id)
         .height(CHART_HEIGHT)
         .allow_drag(false)

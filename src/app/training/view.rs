@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use egui::{Color32, RichText};
-use egui_plot::{AxisHints, Bar, BarChart, Legend, Plot};
+use egui_plot::{AxisHints, Bar, BarChart, Legend};
 
 use super::{SessionState, TrainingCommand, TrainingReport, TrainingRun, TrainingState};
 use crate::app::desk_ui::{BAD, GOOD, WARN};
@@ -237,15 +237,9 @@ fn item_chart(ui: &mut egui::Ui, report: &TrainingReport) {
     let false_alarms =
         BarChart::new("false findings", bars(|t| t.false_alarms)).color(WARN).stack_on(&[&found, &missed]);
     let labels: Vec<String> = items.iter().map(|(id, _)| (*id).clone()).collect();
-    Plot::new("training_items")
+    crate::app::supervisor::still_plot("training_items")
         .height(200.0)
         .legend(Legend::default())
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .include_y(0.0)
         .include_x(-1.0)
         .include_x(labels.len() as f64)
         .y_axis_label("defects")
