@@ -100,6 +100,8 @@ pub struct TrainingRun {
     pub attempts: Vec<Attempt>,
     /// When the current document was opened (its time is the trainee's).
     opened_at: Instant,
+    /// The seconds sent with the current document's attempt (kept as stored).
+    sent_seconds: u64,
     /// The officer's shift, given back when the run ends.
     saved_shift: Option<Shift>,
 }
@@ -287,6 +289,7 @@ fn start(app: &mut DeskApp, pack_id: &str, trainee: &str, manual_only: bool) {
         index: 0,
         attempts: Vec::new(),
         opened_at: Instant::now(),
+        sent_seconds: 0,
         saved_shift,
     });
 }
@@ -338,13 +341,12 @@ pub fn record_attempt(app: &mut DeskApp) -> bool {
         return true;
     }
     let image = run.pack.pack.key.documents.get(run.index).map(|d| d.image.clone()).unwrap_or_default();
-    let request = AuditRequest::TrainingAttempt {
-        session,
-        index: run.index,
-        image,
-        inspection: Box::new(inspection),
-        seconds: run.opened_at.elapsed().as_secs(),
-    };
+    let seconds = run.opened_at.elapsed().as_secs();
+    let request =
+        AuditRequest::TrainingAttempt { session, index: run.index, image, inspection: Box::new(inspection), seconds };
+    if let Some(run) = &mut app.state.training.run {
+        run.sent_seconds = seconds;
+    }
     let sent = app.send_audit(request);
     if let Some(document) = &mut app.state.document {
         document.recording = match sent {
@@ -362,7 +364,7 @@ pub fn attempt_recorded(app: &mut DeskApp, index: usize) {
     document.recording = Recording::Recorded(index as u64);
     let inspection = document.inspection.clone();
     let Some(run) = &mut app.state.training.run else { return };
-    let seconds = run.opened_at.elapsed().as_secs();
+    let seconds = run.sent_seconds;
     let image = run.pack.pack.key.documents.get(index).map(|d| d.image.clone()).unwrap_or_default();
     run.attempts.push(Attempt { index, image, inspection, seconds });
     run.index = index + 1;
