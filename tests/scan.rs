@@ -101,3 +101,25 @@ fn committed_specimens_are_read_and_judged_correctly() {
     let rate = exact as f64 / with_mrz as f64;
     assert!(rate >= 0.9, "only {exact} of {with_mrz} read exactly:\n{}", misses.join("\n"));
 }
+
+/// Benchmark specimens (`docexam synth --seed 1`) the locator once cut short: TD1 cards whose
+/// first line the closing left apart from the other two (shadow, rotated a quarter turn), and a
+/// low-resolution card whose line count was misjudged, so its first column fell outside the cut.
+/// Each is read whole and exactly.
+#[test]
+fn td1_cards_are_read_with_all_three_lines() {
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    for (kind, index) in [(Kind::Shadow, 7), (Kind::Rotate270, 9), (Kind::Lowres, 10)] {
+        let job = Job { kind, index, seed: 1 };
+        let specimen = specimen(&job).unwrap();
+        assert_eq!(specimen.truth.format.as_deref(), Some("TD1"), "{}", job.file_name());
+        let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+        assert_eq!(result.lines, specimen.truth.lines, "{}: {:?}", job.file_name(), result.ocr_lines);
+        assert_eq!(result.valid(), Some(true), "{}", job.file_name());
+    }
+}

@@ -89,7 +89,8 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     let small = if scale < 1.0 { imageops::thumbnail(gray, sw, sh) } else { gray.clone() };
     let inv_scale = w as f32 / small.width() as f32;
     // Lines are found one by one (or already merged when close), then grouped.
-    let found: Vec<Band> = bands_at(&small, 15, 13)
+    let (fragments, ink) = bands_at(&small, 15, 13);
+    let found: Vec<Band> = fragments
         .into_iter()
         .map(|b| Band {
             centre: (b.centre.0 * inv_scale, b.centre.1 * inv_scale),
@@ -124,7 +125,197 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
             candidates.push(block);
         }
     }
-    candidates
+    // Each candidate measured on the characters themselves: its text lines, their pitch and ends.
+    let mut refined: Vec<Band> = Vec::with_capacity(candidates.len());
+    for band in candidates {
+        let small_band = Band {
+            centre: (band.centre.0 / inv_scale, band.centre.1 / inv_scale),
+            length: band.length / inv_scale,
+            thickness: band.thickness / inv_scale,
+            ..band
+        };
+        let band = match refine(&small_band, &ink) {
+            Some(r) => Band {
+                centre: (r.centre.0 * inv_scale, r.centre.1 * inv_scale),
+                length: r.length * inv_scale,
+                thickness: r.thickness * inv_scale,
+                ..r
+            },
+            None => band,
+        };
+        if !refined.iter().any(|c| c.covers_about_the_same(&band)) {
+            refined.push(band);
+        }
+    }
+    refined
+}
+
+/// Whether the ink mask has a mark at (`x`, `y`) (nearest pixel; outside is blank).
+fn inked(ink: &GrayImage, x: f32, y: f32) -> bool {
+    if x < 0.0 || y < 0.0 {
+        return false;
+    }
+    ink.get_pixel_checked(x as u32, y as u32).is_some_and(|p| p.0[0] > 0)
+}
+
+/// Share of inked samples along each row across `band` (rows `v0..v0 + rows`, one pixel apart),
+/// sampled over `u` from `-length / 2` to `length / 2`, read along `angle`.
+fn row_profile(band: &Band, angle: f32, ink: &GrayImage, v0: f32, rows: usize) -> Vec<f32> {
+    let (c, s) = (angle.cos(), angle.sin());
+    let steps = (band.length.max(1.0) as usize).max(1);
+    let u0 = -band.length / 2.0;
+    (0..rows)
+        .map(|r| {
+            let v = v0 + r as f32;
+            let hits = (0..steps)
+                .filter(|&i| {
+                    let u = u0 + i as f32 + 0.5;
+                    inked(ink, band.centre.0 + u * c - v * s, band.centre.1 + u * s + v * c)
+                })
+                .count();
+            hits as f32 / steps as f32
+        })
+        .collect()
+}
+
+/// A run of inked rows: a text line across a band.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: f32,
+    end: f32,
+    mean: f32,
+}
+
+impl Run {
+    fn height(&self) -> f32 {
+        self.end - self.start
+    }
+    fn centre(&self) -> f32 {
+        (self.start + self.end) / 2.0
+    }
+}
+
+/// Measures `band` (working-copy pixels) on the character mask `ink`: the rows of characters
+/// across it are its text lines. Returns the band turned to the angle at which those rows are
+/// sharpest, grown to take in parallel lines just beside it that look like its own (a TD1 line
+/// the closing left apart), trimmed or grown along its length to where the characters end, with
+/// its line count known and its thickness one pitch per line. `None` when no text rows are found.
+fn refine(band: &Band, ink: &GrayImage) -> Option<Band> {
+    let pitch0 = (band.thickness / band.likely_lines().max(1) as f32).max(2.0);
+    let reach = 2.0 * pitch0;
+    let v0 = -band.thickness / 2.0 - reach;
+    let rows = (band.thickness + 2.0 * reach).ceil().max(1.0) as usize;
+    // Angles within about half a line pitch over the band's length.
+    let tilt = (0.5 * pitch0 / band.length.max(1.0)).min(0.05);
+    let (mut angle, mut profile, mut sharpness) = (band.angle, Vec::new(), -1.0f32);
+    for k in -2i8..=2 {
+        let a = band.angle + f32::from(k) * tilt / 2.0;
+        let p = row_profile(band, a, ink, v0, rows);
+        let sharp: f32 = p.iter().map(|x| x * x).sum();
+        if sharp > sharpness {
+            (angle, profile, sharpness) = (a, p, sharp);
+        }
+    }
+    let core_max = profile
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| (v0 + *r as f32).abs() <= band.thickness / 2.0)
+        .map(|(_, &x)| x)
+        .fold(0.0f32, f32::max);
+    if core_max < 0.05 {
+        return None;
+    }
+    let threshold = 0.3 * core_max;
+    let mut runs: Vec<Run> = Vec::new();
+    let mut open: Option<(usize, f32)> = None;
+    for (r, &x) in profile.iter().chain(std::iter::once(&0.0)).enumerate() {
+        match (x > threshold, open) {
+            (true, None) => open = Some((r, x)),
+            (true, Some((start, sum))) => open = Some((start, sum + x)),
+            (false, Some((start, sum))) => {
+                runs.push(Run { start: v0 + start as f32, end: v0 + r as f32, mean: sum / (r - start).max(1) as f32 });
+                open = None;
+            }
+            (false, None) => {}
+        }
+    }
+    // Splinters (a guilloche curve, a stroke of the line beyond the search) are not lines.
+    let tallest = runs.iter().map(Run::height).fold(0.0f32, f32::max);
+    runs.retain(|r| r.height() >= 0.3 * tallest);
+    let core: Vec<usize> = (0..runs.len())
+        .filter(|&i| runs.get(i).is_some_and(|r| r.end > -band.thickness / 2.0 && r.start < band.thickness / 2.0))
+        .collect();
+    let (&first, &last) = (core.first()?, core.last()?);
+    let core_runs = runs.get(first..=last)?;
+    let mut heights: Vec<f32> = core_runs.iter().map(Run::height).collect();
+    heights.sort_by(f32::total_cmp);
+    let height = *heights.get(heights.len() / 2)?;
+    let mean = core_runs.iter().map(|r| r.mean).sum::<f32>() / core_runs.len() as f32;
+    let alike = |r: &Run, next: &Run| {
+        let gap = if r.start > next.end { r.start - next.end } else { next.start - r.end };
+        gap <= 1.2 * height && (0.6..=1.6).contains(&(r.height() / height.max(1.0))) && r.mean >= 0.4 * mean
+    };
+    let (mut lo, mut hi) = (first, last);
+    while hi + 1 - lo < 4 {
+        let below = runs.get(hi + 1).zip(runs.get(hi)).is_some_and(|(r, n)| alike(r, n));
+        let above = lo > 0 && runs.get(lo - 1).zip(runs.get(lo)).is_some_and(|(r, n)| alike(r, n));
+        match (above, below) {
+            (true, _) => lo -= 1,
+            (false, true) => hi += 1,
+            (false, false) => break,
+        }
+    }
+    let lines = runs.get(lo..=hi)?;
+    let (top, bottom) = (lines.first()?, lines.last()?);
+    let count = lines.len();
+    let pitch = if count > 1 { (bottom.centre() - top.centre()) / (count - 1) as f32 } else { height / 0.6 };
+    let centre_v = (top.centre() + bottom.centre()) / 2.0;
+    // Along the length: the characters' ends, following gaps no wider than a character.
+    let (c, s) = (angle.cos(), angle.sin());
+    // No MRZ line is longer than 30 pitches (TD3: 44 characters of 2.54 mm, 4.2 mm apart).
+    let extent = band.length / 2.0 + 30.0 * pitch;
+    let column = |u: f32| {
+        lines.iter().any(|l| {
+            let mut v = l.start;
+            while v < l.end {
+                if inked(ink, band.centre.0 + u * c - v * s, band.centre.1 + u * s + v * c) {
+                    return true;
+                }
+                v += 1.0;
+            }
+            false
+        })
+    };
+    let inside: Vec<f32> = (0..band.length.max(1.0) as usize)
+        .map(|i| -band.length / 2.0 + i as f32 + 0.5)
+        .filter(|&u| column(u))
+        .collect();
+    let (mut min_u, mut max_u) = (*inside.first()?, *inside.last()?);
+    let max_gap = 1.5 * height;
+    let mut u = max_u;
+    while u < extent && u - max_u <= max_gap {
+        u += 1.0;
+        if column(u) {
+            max_u = u;
+        }
+    }
+    let mut u = min_u;
+    while u > -extent && min_u - u <= max_gap {
+        u -= 1.0;
+        if column(u) {
+            min_u = u;
+        }
+    }
+    let length = max_u - min_u + 1.0;
+    let oriented = Band { angle, ..*band };
+    Some(Band {
+        centre: oriented.image_point(((min_u + max_u) / 2.0, centre_v)),
+        angle,
+        length,
+        thickness: pitch * count as f32,
+        score: band.score,
+        lines: count,
+    })
 }
 
 /// The text block around `band`: every line parallel to it, overlapping its length, and within
@@ -331,7 +522,9 @@ struct Moments {
     max_v: f32,
 }
 
-fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
+/// The fragments found on the working copy, and its character mask (the marks darker than their
+/// surroundings, before they are merged).
+fn bands_at(small: &GrayImage, hat: usize, join: usize) -> (Vec<Band>, GrayImage) {
     let (w, h) = small.dimensions();
     // Black-hat: how much darker than its surroundings each pixel is.
     let closed = morph::close(small, hat, hat);
@@ -346,13 +539,14 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
         *m = if *b > threshold { 255 } else { 0 };
     }
     // Merge characters and lines, then drop thin strays (guilloche, edges).
-    let mask = morph::close(&mask, join, join);
+    let ink = mask;
+    let mask = morph::close(&ink, join, join);
     let mask = morph::open(&mask, join / 3, join / 3);
 
     let labels = connected_components(&mask, Connectivity::Eight, Luma([0u8]));
     let count = labels.iter().copied().max().unwrap_or(0) as usize;
     if count == 0 || count > 20_000 {
-        return Vec::new();
+        return (Vec::new(), ink);
     }
     let mut moments = vec![Moments::default(); count + 1];
     for (x, y, label) in labels.enumerate_pixels() {
@@ -419,7 +613,7 @@ fn bands_at(small: &GrayImage, hat: usize, join: usize) -> Vec<Band> {
         let centre = (cx + mid_u * c - mid_v * s, cy + mid_u * s + mid_v * c);
         bands.push(Band { centre, angle: s.atan2(c), length, thickness, score: length * fill * shape, lines: 0 });
     }
-    bands
+    (bands, ink)
 }
 
 #[cfg(test)]
@@ -459,6 +653,63 @@ mod tests {
         let alone = line(500.0, 300.0, 800.0, 30.0);
         let far = line(500.0, 40.0, 800.0, 30.0);
         assert!(surrounding_block(&alone, &[alone, far]).is_none());
+    }
+
+    /// A character mask of `rows` text lines of `chars` character blocks: 8 px tall, 6 px wide
+    /// on a 10 px advance, a 14 px line pitch, starting at (`x0`, `y0`).
+    fn text_mask(rows: usize, chars: usize, x0: u32, y0: u32) -> GrayImage {
+        let mut ink = GrayImage::new(600, 200);
+        for row in 0..rows as u32 {
+            for ch in 0..chars as u32 {
+                for dy in 0..8 {
+                    for dx in 0..6 {
+                        ink.put_pixel(x0 + ch * 10 + dx, y0 + row * 14 + dy, Luma([255]));
+                    }
+                }
+            }
+        }
+        ink
+    }
+
+    #[test]
+    fn refining_takes_in_the_line_the_closing_left_apart_and_measures_the_pitch() {
+        // Three lines of 30 at y 50..58, 64..72, 78..86, x 100..396; the band covers lines 2-3.
+        let ink = text_mask(3, 30, 100, 50);
+        let band = Band { centre: (248.0, 75.0), angle: 0.0, length: 296.0, thickness: 22.0, score: 1.0, lines: 2 };
+        let refined = refine(&band, &ink).unwrap();
+        assert_eq!(refined.lines, 3, "{refined:?}");
+        assert!((refined.thickness - 42.0).abs() < 1.5, "three pitches of 14: {refined:?}");
+        assert!((refined.centre.1 - 68.0).abs() < 1.0, "centred on the middle line: {refined:?}");
+        assert!((refined.length - 296.0).abs() < 2.0, "{refined:?}");
+        assert!(refined.angle.abs() < 1e-6, "{refined:?}");
+    }
+
+    #[test]
+    fn refining_follows_the_characters_to_the_ends_of_the_lines() {
+        // Two lines of 44 (x 100..536); the band found covers only their right half.
+        let ink = text_mask(2, 44, 100, 50);
+        let band = Band { centre: (430.0, 61.0), angle: 0.0, length: 210.0, thickness: 22.0, score: 1.0, lines: 0 };
+        let refined = refine(&band, &ink).unwrap();
+        assert_eq!(refined.lines, 2, "{refined:?}");
+        assert!((refined.length - 436.0).abs() < 2.0, "{refined:?}");
+        assert!((refined.centre.0 - 318.0).abs() < 2.0, "{refined:?}");
+        assert!((refined.thickness - 28.0).abs() < 1.5, "{refined:?}");
+    }
+
+    #[test]
+    fn refining_leaves_out_text_of_another_size_and_finds_nothing_in_blank_paper() {
+        // Two MRZ lines, and a heading line of twice the height a little above them.
+        let mut ink = text_mask(2, 30, 100, 100);
+        for y in 66..82 {
+            for x in 100..300 {
+                ink.put_pixel(x, y, Luma([255]));
+            }
+        }
+        let band = Band { centre: (248.0, 111.0), angle: 0.0, length: 296.0, thickness: 22.0, score: 1.0, lines: 2 };
+        let refined = refine(&band, &ink).unwrap();
+        assert_eq!(refined.lines, 2, "{refined:?}");
+        let blank = GrayImage::new(600, 200);
+        assert!(refine(&band, &blank).is_none());
     }
 
     #[test]
