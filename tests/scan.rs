@@ -102,22 +102,25 @@ fn committed_specimens_are_read_and_judged_correctly() {
     assert!(rate >= 0.9, "only {exact} of {with_mrz} read exactly:\n{}", misses.join("\n"));
 }
 
-/// Benchmark specimens (`docexam synth --seed 1`) the locator once cut short: TD1 cards whose
-/// first line the closing left apart from the other two (shadow, rotated a quarter turn), and a
-/// low-resolution card whose line count was misjudged, so its first column fell outside the cut.
-/// Each is read whole and exactly.
+/// Benchmark specimens (`docexam synth --seed 1`) the locator once got wrong: TD1 cards whose
+/// first line the closing left apart from the other two (shadow, rotated a quarter turn), a
+/// low-resolution card whose line count was misjudged, so its first column fell outside the cut,
+/// and a TD2 permit whose bold heading and visual zone were tried first until the OCR calls ran
+/// out. Each is read whole and exactly.
 #[test]
-fn td1_cards_are_read_with_all_three_lines() {
+fn once_missed_specimens_are_read_whole() {
     use docexam::mrz::dates::{CalendarDate, DatePolicy};
     use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
     let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
     let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
-    for (kind, index) in [(Kind::Shadow, 7), (Kind::Rotate270, 9), (Kind::Lowres, 10)] {
+    for (kind, index, format) in
+        [(Kind::Shadow, 7, "TD1"), (Kind::Rotate270, 9, "TD1"), (Kind::Lowres, 10, "TD1"), (Kind::Jpeg, 5, "TD2")]
+    {
         let job = Job { kind, index, seed: 1 };
         let specimen = specimen(&job).unwrap();
-        assert_eq!(specimen.truth.format.as_deref(), Some("TD1"), "{}", job.file_name());
+        assert_eq!(specimen.truth.format.as_deref(), Some(format), "{}", job.file_name());
         let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
         assert_eq!(result.lines, specimen.truth.lines, "{}: {:?}", job.file_name(), result.ocr_lines);
         assert_eq!(result.valid(), Some(true), "{}", job.file_name());

@@ -63,6 +63,19 @@ impl Band {
             && (other.thickness - self.thickness).abs() < pitch
     }
 
+    /// Whether its lines and proportions are an MRZ's: three lines about 18 pitches long (TD1: 30
+    /// characters) or two lines about 22 to 27 pitches long (TD2, MRV-B: 36; TD3, MRV-A: 44),
+    /// with room for measuring error and perspective.
+    pub fn has_mrz_geometry(&self) -> bool {
+        let lines = self.likely_lines();
+        let ratio = self.length / (self.thickness / lines.max(1) as f32).max(1.0);
+        match lines {
+            3 => (14.0..=22.0).contains(&ratio),
+            2 => (18.0..=31.0).contains(&ratio),
+            _ => false,
+        }
+    }
+
     /// Number of MRZ lines: known from grouping, else from the shape (TD1 bands are squat, 3 lines
     /// of 30; two-line bands are long; a single line is very long).
     pub fn likely_lines(&self) -> usize {
@@ -147,6 +160,9 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
             refined.push(band);
         }
     }
+    // Measured bands shaped like an MRZ go first (in their order), so a bolder heading or a
+    // block of the visual zone does not use up the OCR calls before the MRZ is tried.
+    refined.sort_by_key(|b| !b.has_mrz_geometry());
     refined
 }
 
@@ -710,6 +726,27 @@ mod tests {
         assert_eq!(refined.lines, 2, "{refined:?}");
         let blank = GrayImage::new(600, 200);
         assert!(refine(&band, &blank).is_none());
+    }
+
+    #[test]
+    fn mrz_geometry_is_two_or_three_lines_of_mrz_proportions() {
+        let band = |length: f32, lines: usize| Band {
+            centre: (0.0, 0.0),
+            angle: 0.0,
+            length,
+            thickness: 40.0 * lines as f32,
+            score: 1.0,
+            lines,
+        };
+        // TD1: 30 characters on a 40 px pitch are about 720 px; TD3: 44 are about 1060 px.
+        assert!(band(720.0, 3).has_mrz_geometry());
+        assert!(band(1060.0, 2).has_mrz_geometry());
+        assert!(band(880.0, 2).has_mrz_geometry());
+        // A heading line, a short two-line field, a text column, four lines.
+        assert!(!band(1000.0, 1).has_mrz_geometry());
+        assert!(!band(400.0, 2).has_mrz_geometry());
+        assert!(!band(400.0, 3).has_mrz_geometry());
+        assert!(!band(900.0, 4).has_mrz_geometry());
     }
 
     #[test]
