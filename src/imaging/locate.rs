@@ -147,7 +147,12 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
             thickness: band.thickness / inv_scale,
             ..band
         };
-        let band = match refine(&small_band, &ink) {
+        // A first pass from a guess of the pitch well under the one it measures searched too
+        // little across the lines: a second, from the measured pitch, reaches a line it missed.
+        let pitch = |b: &Band| b.thickness / b.likely_lines().max(1) as f32;
+        let measured = refine(&small_band, &ink)
+            .map(|r| if pitch(&r) > 1.25 * pitch(&small_band) { refine(&r, &ink).unwrap_or(r) } else { r });
+        let band = match measured {
             Some(r) => Band {
                 centre: (r.centre.0 * inv_scale, r.centre.1 * inv_scale),
                 length: r.length * inv_scale,
