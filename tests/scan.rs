@@ -102,12 +102,13 @@ fn committed_specimens_are_read_and_judged_correctly() {
     assert!(rate >= 0.9, "only {exact} of {with_mrz} read exactly:\n{}", misses.join("\n"));
 }
 
-/// Benchmark specimens (`docexam synth --seed 1`, one of seed 2) the locator once got wrong: TD1 cards whose
+/// Benchmark specimens (`docexam synth`, seeds 1 to 3) the locator once got wrong: TD1 cards whose
 /// first line the closing left apart from the other two (shadow, rotated a quarter turn), a
 /// low-resolution card whose line count was misjudged, so its first column fell outside the cut,
 /// a TD2 permit whose bold heading and visual zone were tried first until the OCR calls ran
-/// out, and (seed 2) a low-contrast card whose first measurement started from a pitch guess too
-/// small to reach its first line. Each is read whole and exactly.
+/// out, (seed 2) a low-contrast card whose first measurement started from a pitch guess too
+/// small to reach its first line, and (seed 3) a clean card whose broken-up MRZ scored below
+/// three visual-zone blocks. Each is read whole and exactly.
 #[test]
 fn once_missed_specimens_are_read_whole() {
     use docexam::mrz::dates::{CalendarDate, DatePolicy};
@@ -122,6 +123,7 @@ fn once_missed_specimens_are_read_whole() {
         (Kind::Lowres, 10, 1, "TD1"),
         (Kind::Jpeg, 5, 1, "TD2"),
         (Kind::LowContrast, 1, 2, "TD1"),
+        (Kind::Clean, 1, 3, "TD1"),
     ] {
         let job = Job { kind, index, seed };
         let specimen = specimen(&job).unwrap();

@@ -121,7 +121,8 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
         .collect();
     let mut bands = group_lines(&lines);
     bands.sort_by(|a, b| b.score.total_cmp(&a.score));
-    bands.truncate(max);
+    // Twice as many as wanted: measuring them below may show one further down is the MRZ.
+    bands.truncate(2 * max);
     // A band may be a piece of the MRZ: a line whose neighbours broke into fragments that
     // grouping could not pair (part of two lines merged, the rest apart). The block of text
     // around it follows it as a candidate; a lone line is replaced by its block, which holds it.
@@ -168,6 +169,7 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     // Measured bands shaped like an MRZ go first (in their order), so a bolder heading or a
     // block of the visual zone does not use up the OCR calls before the MRZ is tried.
     refined.sort_by_key(|b| !b.has_mrz_geometry());
+    refined.truncate(2 * max);
     refined
 }
 
