@@ -4,8 +4,11 @@
 //! lighter local background (text, whatever the lighting); Otsu's threshold makes a mask; a
 //! closing merges the characters and the two or three MRZ lines into one blob. Each connected
 //! blob's second moments give its orientation, so rotation by 90/180/270 degrees and skew need no
-//! separate search; its length, thickness and fill rate say how much it looks like an MRZ. The
-//! best few candidates go to OCR, which has the last word.
+//! separate search; its length, thickness and fill rate say how much it looks like an MRZ. Each
+//! of the best candidates is then measured on the character mask before the closing: the rows of
+//! ink across it give its lines and their pitch (taking in a line the closing left apart), the
+//! columns give where the characters end. Those shaped like an MRZ go to OCR first, which has
+//! the last word.
 
 use image::{GrayImage, Luma, imageops};
 use imageproc::region_labelling::{Connectivity, connected_components};
