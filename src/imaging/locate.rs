@@ -38,6 +38,16 @@ impl Band {
         self.length / self.thickness.max(1.0)
     }
 
+    /// The same band in another image's pixels: `size` applied to its centre, length and thickness.
+    fn resized(&self, size: impl Fn(f32) -> f32) -> Band {
+        Band {
+            centre: (size(self.centre.0), size(self.centre.1)),
+            length: size(self.length),
+            thickness: size(self.thickness),
+            ..*self
+        }
+    }
+
     /// `point` in this band's frame: (along its length, across it) from its centre.
     fn local_coords(&self, point: (f32, f32)) -> (f32, f32) {
         let (c, s) = (self.angle.cos(), self.angle.sin());
@@ -106,15 +116,7 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     let inv_scale = w as f32 / small.width() as f32;
     // Lines are found one by one (or already merged when close), then grouped.
     let (fragments, ink) = bands_at(&small, 15, 13);
-    let found: Vec<Band> = fragments
-        .into_iter()
-        .map(|b| Band {
-            centre: (b.centre.0 * inv_scale, b.centre.1 * inv_scale),
-            length: b.length * inv_scale,
-            thickness: b.thickness * inv_scale,
-            ..b
-        })
-        .collect();
+    let found: Vec<Band> = fragments.into_iter().map(|b| b.resized(|v| v * inv_scale)).collect();
     let longest = gray.width().max(gray.height()) as f32;
     let joined = join_fragments(&found);
     let lines: Vec<Band> = joined
@@ -145,26 +147,13 @@ pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
     // Each candidate measured on the characters themselves: its text lines, their pitch and ends.
     let mut refined: Vec<Band> = Vec::with_capacity(candidates.len());
     for band in candidates {
-        let small_band = Band {
-            centre: (band.centre.0 / inv_scale, band.centre.1 / inv_scale),
-            length: band.length / inv_scale,
-            thickness: band.thickness / inv_scale,
-            ..band
-        };
+        let small_band = band.resized(|v| v / inv_scale);
         // A first pass from a guess of the pitch well under the one it measures searched too
         // little across the lines: a second, from the measured pitch, reaches a line it missed.
         let pitch = |b: &Band| b.thickness / b.likely_lines().max(1) as f32;
         let measured = refine(&small_band, &ink)
             .map(|r| if pitch(&r) > 1.25 * pitch(&small_band) { refine(&r, &ink).unwrap_or(r) } else { r });
-        let band = match measured {
-            Some(r) => Band {
-                centre: (r.centre.0 * inv_scale, r.centre.1 * inv_scale),
-                length: r.length * inv_scale,
-                thickness: r.thickness * inv_scale,
-                ..r
-            },
-            None => band,
-        };
+        let band = measured.map_or(band, |r| r.resized(|v| v * inv_scale));
         if !refined.iter().any(|c| c.covers_about_the_same(&band)) {
             refined.push(band);
         }
