@@ -239,6 +239,14 @@ impl AuditReader {
     }
 }
 
+/// What is wrong with `trainee` as a session's trainee (empty: nothing); the rule
+/// [`TrainingStore::start_session`] applies, for shells to check before they start.
+pub fn trainee_problems(trainee: &str) -> Vec<String> {
+    let mut reasons = Vec::new();
+    check_id(&mut reasons, "trainee", trainee);
+    reasons
+}
+
 /// Longest pack title or image name stored.
 const MAX_TITLE_CHARS: usize = 1000;
 

@@ -608,10 +608,8 @@ impl Document {
 
 fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let trainee = args.trainee.trim();
-    anyhow::ensure!(
-        !trainee.is_empty() && trainee.chars().count() <= 128 && !trainee.chars().any(char::is_control),
-        "--trainee: give a name or id of 1 to 128 characters"
-    );
+    let problems = docexam::audit::training::trainee_problems(trainee);
+    anyhow::ensure!(problems.is_empty(), "--trainee: {}", problems.join("; "));
     let library = manual_library(manuals_dir);
     let (_, shelf) = shelf(search, &library);
     let pack = find_pack(&shelf, &args.id)?;

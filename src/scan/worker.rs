@@ -98,10 +98,9 @@ struct Job {
 }
 
 /// What a job asks of the worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Want {
     /// Find and read the MRZ, checking dates under the worker's policy.
-    #[default]
     Mrz,
     /// Find and read the MRZ, checking dates under this policy (a training pack is keyed to the
     /// day it was made: its expired documents must stay expired and its genuine ones valid).

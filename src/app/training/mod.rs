@@ -21,7 +21,7 @@ mod view;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::audit::training::{Attempt, NewSession, SessionId, SessionSummary, score_attempts};
+use crate::audit::training::{Attempt, NewSession, SessionId, SessionSummary, score_attempts, trainee_problems};
 use crate::audit::worker::{AuditReply, AuditRequest, RequestId};
 use crate::manual::Level;
 use crate::mrz::dates::{CalendarDate, DatePolicy};
@@ -140,6 +140,33 @@ pub struct TrainingReport {
     pub image_ready: bool,
 }
 
+impl TrainingReport {
+    /// A report on `pack`, no document shown yet.
+    fn new(
+        session: SessionId,
+        trainee: String,
+        manual_only: bool,
+        finished: bool,
+        pack: crate::training::Pack,
+        key_changed: bool,
+        score: SessionScore,
+    ) -> Self {
+        Self {
+            session,
+            trainee,
+            manual_only,
+            finished,
+            key: pack.key,
+            pack_dir: pack.dir,
+            key_changed,
+            score,
+            shown: None,
+            image_error: None,
+            image_ready: false,
+        }
+    }
+}
+
 /// Everything the Trainer tab draws from.
 #[derive(Debug, Default)]
 pub struct TrainingState {
@@ -228,17 +255,14 @@ fn request_history(app: &mut DeskApp) {
     app.state.training.history_request = app.send_audit(request);
 }
 
-fn valid_trainee(trainee: &str) -> bool {
-    !trainee.is_empty() && trainee.chars().count() <= 128 && !trainee.chars().any(char::is_control)
-}
-
 fn start(app: &mut DeskApp, pack_id: &str, trainee: &str, manual_only: bool) {
     let trainee = trainee.trim();
     if app.state.training.running() {
         return app.state.notify(Severity::Warning, BUSY);
     }
-    if !valid_trainee(trainee) {
-        return app.state.notify(Severity::Warning, "type the trainee's name or id (1 to 128 characters)");
+    let problems = trainee_problems(trainee);
+    if !problems.is_empty() {
+        return app.state.notify(Severity::Warning, format!("trainee: {}", problems.join("; ")));
     }
     if app.state.document.as_ref().is_some_and(|d| d.recording == Recording::NotYet) {
         return app.state.notify(
@@ -379,14 +403,7 @@ pub fn attempt_recorded(app: &mut DeskApp, index: usize) {
             }
         }
         // Every attempt is stored; only the "finished" mark is missing (send_audit said why).
-        None => finished_unmarked(app, session),
-    }
-}
-
-fn finished_unmarked(app: &mut DeskApp, session: SessionId) {
-    finished(app, session);
-    if let Some(report) = &mut app.state.training.report {
-        report.finished = false;
+        None => finished(app, session, false),
     }
 }
 
@@ -421,29 +438,25 @@ fn abandon(app: &mut DeskApp) {
     request_history(app);
 }
 
-fn finished(app: &mut DeskApp, session: SessionId) {
+/// The run's last document is decided: the report of what was stored (`marked`: the log also
+/// marked the session finished).
+fn finished(app: &mut DeskApp, session: SessionId, marked: bool) {
     let Some(run) = end_run(app) else { return };
     let score = score_attempts(&run.pack.pack.key, &run.attempts);
     app.state.notify(
         Severity::Info,
         format!("training session {session} finished: {:.0} points over {} document(s)", score.points, run.total()),
     );
-    app.state.training.report = Some(TrainingReport {
-        session,
-        trainee: run.trainee,
-        manual_only: run.manual_only,
-        finished: true,
-        key: run.pack.pack.key,
-        pack_dir: run.pack.pack.dir,
-        key_changed: false,
-        score,
-        shown: None,
-        image_error: None,
-        image_ready: false,
-    });
-    app.views.training.report_texture = None;
+    let report = TrainingReport::new(session, run.trainee, run.manual_only, marked, run.pack.pack, false, score);
+    show_report(app, report);
     app.state.tab = Tab::Training;
     request_history(app);
+}
+
+/// Puts a report on screen, opened on its first document with something missed.
+fn show_report(app: &mut DeskApp, report: TrainingReport) {
+    app.state.training.report = Some(report);
+    app.views.training.report_texture = None;
     first_missed_document(app);
 }
 
@@ -537,8 +550,7 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) -> Opt
         }
         return None;
     }
-    if let Some((request, summary)) = training.report_request.take_if(|(r, _)| *r == id) {
-        debug_assert_eq!(request, id);
+    if let Some((_, summary)) = training.report_request.take_if(|(r, _)| *r == id) {
         match reply {
             AuditReply::TrainingAttemptList { attempts, .. } => report_from_stored(app, &summary, &attempts),
             AuditReply::Failed(e) => app.state.notify(Severity::Error, format!("the session could not be read: {e}")),
@@ -553,7 +565,7 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) -> Opt
             }
             open_current(app);
         }
-        AuditReply::TrainingFinished { session } => finished(app, session),
+        AuditReply::TrainingFinished { session } => finished(app, session, true),
         AuditReply::Failed(e) => {
             let starting =
                 app.state.training.run.as_ref().is_some_and(|r| matches!(r.session, SessionState::Starting(_)));
@@ -569,7 +581,7 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) -> Opt
                 });
                 app.state.notify(Severity::Error, format!("the training session could not be marked finished: {e}"));
                 if let Some(session) = session {
-                    finished_unmarked(app, session);
+                    finished(app, session, false);
                 }
             }
         }
@@ -586,19 +598,16 @@ fn report_from_stored(app: &mut DeskApp, summary: &SessionSummary, attempts: &[A
         );
     };
     let score = score_attempts(&found.pack.key, attempts);
-    app.state.training.report = Some(TrainingReport {
-        session: summary.id,
-        trainee: summary.trainee.clone(),
-        manual_only: summary.manual_only,
-        finished: summary.finished_at.is_some(),
-        key_changed: found.key_sha256 != summary.key_sha256,
-        key: found.pack.key,
-        pack_dir: found.pack.dir,
+    let key_changed = found.key_sha256 != summary.key_sha256;
+    let finished = summary.finished_at.is_some();
+    let report = TrainingReport::new(
+        summary.id,
+        summary.trainee.clone(),
+        summary.manual_only,
+        finished,
+        found.pack,
+        key_changed,
         score,
-        shown: None,
-        image_error: None,
-        image_ready: false,
-    });
-    app.views.training.report_texture = None;
-    first_missed_document(app);
+    );
+    show_report(app, report);
 }
