@@ -133,3 +133,60 @@ fn once_missed_specimens_are_read_whole() {
         assert_eq!(result.valid(), Some(true), "{}", job.file_name());
     }
 }
+
+/// Seed-5 specimens where the fast model read one round `O` twice, as `O0`, making a line one
+/// character too long (a noisy passport, a card turned a quarter, and a visa whose printed
+/// document-number check digit is wrong). The two characters stand closer than half the pitch,
+/// so they are merged into one position with both as candidates: the passport and the card read
+/// exactly and valid, the visa exactly and still invalid on its document number, and each says
+/// what was merged.
+#[test]
+fn a_glyph_read_twice_is_merged_and_reported() {
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    for (kind, index, format, valid) in
+        [(Kind::Noise, 11, "TD3", true), (Kind::Rotate90, 11, "TD1", true), (Kind::WrongCheck, 21, "MRV-A", false)]
+    {
+        let job = Job { kind, index, seed: 5 };
+        let specimen = specimen(&job).unwrap();
+        assert_eq!(specimen.truth.format.as_deref(), Some(format), "{}", job.file_name());
+        let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+        assert_eq!(result.lines, specimen.truth.lines, "{}: {:?}", job.file_name(), result.ocr_lines);
+        assert_eq!(result.valid(), Some(valid), "{}", job.file_name());
+        let read = result.ocr_lines.as_ref().unwrap();
+        assert!(read.iter().any(|l| [31, 37, 45].contains(&l.len())), "{}: {read:?}", job.file_name());
+        let merged = &result.correction.as_ref().unwrap().merged_reads;
+        assert_eq!(merged.len(), 1, "{}: {merged:?}", job.file_name());
+        assert_eq!(merged[0].read, "O0");
+        assert_eq!(merged[0].kept, 'O');
+        let at = merged[0].at;
+        let lines = result.lines.as_ref().unwrap();
+        assert_eq!(lines[usize::from(at.line)].chars().nth(usize::from(at.start)), Some('O'));
+        if !valid {
+            let report = result.report.as_ref().unwrap();
+            assert!(report.errors.iter().any(|e| e.code == "check_digit_mismatch"), "{:?}", report.errors);
+        }
+    }
+}
+
+/// A seed-3 phone photo of a card whose upside-down reading comes out as runs of narrow `3`s that
+/// merge into three lines of thirty: a reading that needed merging must pass all but one check
+/// before it ends the search, so the right way up is still tried, and wins.
+#[test]
+fn a_merged_reading_of_garbage_does_not_end_the_search() {
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let job = Job { kind: Kind::Photo, index: 5, seed: 3 };
+    let specimen = specimen(&job).unwrap();
+    let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+    assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
+    assert_eq!(result.valid(), Some(true));
+}

@@ -62,13 +62,18 @@ pub fn char_marks(report: &MrzReport) -> Vec<Vec<CharMark>> {
         }
     }
     if let Some(correction) = &report.corrections {
-        for substitution in &correction.substitutions {
-            let at = substitution.at;
+        let merges =
+            correction.merged_reads.iter().map(|m| (m.at, format!("OCR read '{}' here: {}", m.read, m.explanation)));
+        let substitutions = correction
+            .substitutions
+            .iter()
+            .map(|s| (s.at, format!("OCR read '{}', corrected to '{}': {}", s.from, s.to, s.explanation)));
+        for (at, text) in merges.chain(substitutions) {
             if let Some(m) = marks.get_mut(usize::from(at.line)).and_then(|l| l.get_mut(usize::from(at.start))) {
-                m.correction = Some(format!(
-                    "OCR read '{}', corrected to '{}': {}",
-                    substitution.from, substitution.to, substitution.explanation
-                ));
+                m.correction = Some(match m.correction.take() {
+                    Some(earlier) => format!("{earlier}; then {text}"),
+                    None => text,
+                });
             }
         }
     }

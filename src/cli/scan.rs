@@ -223,6 +223,9 @@ fn summary(r: &FileReport) -> String {
                 let _ = writeln!(out, "  {}: {}", finding.code, finding.message);
             }
             if let Some(c) = &r.corrections {
+                for m in &c.merged_reads {
+                    let _ = writeln!(out, "  merged {} {:?} -> {:?}: {}", m.at.human(), m.read, m.kept, m.explanation);
+                }
                 for s in &c.substitutions {
                     let _ = writeln!(out, "  corrected {} {:?} -> {:?}: {}", s.at.human(), s.from, s.to, s.explanation);
                 }

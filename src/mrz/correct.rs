@@ -112,6 +112,20 @@ pub struct BlindSpot {
     pub alternative: char,
 }
 
+/// One place where OCR read two characters but the fixed pitch leaves room for one: the same glyph
+/// read twice (a round `O` as `O0`). Both readings became candidates for that one position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergedRead {
+    /// The position both characters stood at.
+    pub at: Span,
+    /// What OCR read there, in order.
+    pub read: String,
+    /// What the position holds in the corrected reading.
+    pub kept: char,
+    /// In words.
+    pub explanation: String,
+}
+
 /// How correction came out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -142,6 +156,9 @@ pub struct Correction {
     pub alternatives: Vec<Vec<String>>,
     /// Low-confidence positions no check digit can confirm.
     pub blind_spots: Vec<BlindSpot>,
+    /// Places where two characters read at one position were merged before correcting (filled in
+    /// by the scan pipeline, which sees where each character stands; [`correct`] leaves it empty).
+    pub merged_reads: Vec<MergedRead>,
 }
 
 /// Look-alikes by class: what a misread letter probably is as a digit, and the reverse.
@@ -257,6 +274,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         outcome: CorrectionOutcome::NotAnMrz,
         alternatives: Vec::new(),
         blind_spots: Vec::new(),
+        merged_reads: Vec::new(),
     };
     let mut substitutions = Vec::new();
     // Rule 0: the document code's letter, before it picks the format.
@@ -477,7 +495,14 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
     };
     substitutions.sort_by_key(|s| (s.at.line, s.at.start));
     blind_spots.retain(|b| !substitutions.iter().any(|s| s.at == b.at));
-    Correction { lines: as_strings(&reading), substitutions, outcome, alternatives, blind_spots }
+    Correction {
+        lines: as_strings(&reading),
+        substitutions,
+        outcome,
+        alternatives,
+        blind_spots,
+        merged_reads: Vec::new(),
+    }
 }
 
 /// Two repairs with the same number of changes are told apart only when one is at least this many

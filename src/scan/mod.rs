@@ -20,11 +20,12 @@ use serde::Serialize;
 use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
 use crate::imaging::locate::{Band, find_bands};
 use crate::imaging::prepare::{cut_band, left_heaviness, normalise};
-use crate::mrz::correct::{Correction, CorrectionOptions, CorrectionOutcome, correct};
+use crate::mrz::correct::{Correction, CorrectionOptions, CorrectionOutcome, MergedRead, correct};
 use crate::mrz::dates::DatePolicy;
+use crate::mrz::layout::Span;
 use crate::mrz::report::MrzReport;
 use crate::mrz::{self, CheckedMrz, Verdict};
-use crate::ocr::{Model, MrzOcr, OcrError, OcrLine};
+use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine};
 
 /// Tuning of the pipeline.
 #[derive(Debug, Clone, Copy)]
@@ -146,15 +147,32 @@ struct Reading {
 }
 
 impl Reading {
-    /// Higher is better: valid first, then the fewest failed checks.
-    fn rank(&self) -> (bool, i64) {
-        (self.checked.is_valid(), -(self.checked.failed_checks().count() as i64))
+    /// Higher is better: valid first, then the fewest failed checks, then the fewest merged
+    /// double reads.
+    fn rank(&self) -> (bool, i64, i64) {
+        (
+            self.checked.is_valid(),
+            -(self.checked.failed_checks().count() as i64),
+            -(self.correction.merged_reads.len() as i64),
+        )
     }
 
+    /// At least half the check digits agree; a reading that needed double reads merged must
+    /// pass all but one (a text read upside down can come out as runs of narrow look-alikes that
+    /// merge into MRZ-length lines and pass checks by chance).
     fn looks_like_an_mrz(&self) -> bool {
         let total = self.checked.checks().count();
         let failed = self.checked.failed_checks().count();
-        total > 0 && failed * 2 <= total
+        if self.correction.merged_reads.is_empty() {
+            total > 0 && failed * 2 <= total
+        } else {
+            total > 1 && failed <= 1
+        }
+    }
+
+    /// Looks like an MRZ as OCR read it: other orientations and bands need not be tried.
+    fn settles_the_search(&self) -> bool {
+        self.looks_like_an_mrz() && self.correction.merged_reads.is_empty()
     }
 }
 
@@ -240,7 +258,7 @@ impl Scanner {
                 }
                 // The right orientation read as an MRZ that fails some check: the other way round
                 // would not read as an MRZ at all, and other bands are not the MRZ.
-                if best.as_ref().is_some_and(Reading::looks_like_an_mrz) {
+                if best.as_ref().is_some_and(Reading::settles_the_search) {
                     break 'bands;
                 }
             }
@@ -273,10 +291,14 @@ impl Scanner {
     /// Picks the MRZ lines out of what OCR read, corrects and checks them.
     fn evaluate(&self, lines: &[OcrLine], band: &Band, flip: bool) -> Option<Reading> {
         let picked = pick_mrz_lines(lines)?;
-        let candidates: Vec<_> = picked.iter().map(|l| l.candidates.clone()).collect();
-        let correction = correct(&candidates, &self.options.correction);
+        let candidates: Vec<_> = picked.iter().map(|l| l.line.candidates.clone()).collect();
+        let mut correction = correct(&candidates, &self.options.correction);
         if correction.outcome == CorrectionOutcome::NotAnMrz {
             return None;
+        }
+        correction.merged_reads = merged_reads(&picked, &correction.lines);
+        if !correction.merged_reads.is_empty() && correction.outcome == CorrectionOutcome::Unchanged {
+            correction.outcome = CorrectionOutcome::Corrected;
         }
         let checked = mrz::check_text(&correction.lines.join("\n"), &self.policy).ok()?;
         if checked.verdict() == Verdict::Unreadable {
@@ -284,7 +306,7 @@ impl Scanner {
         }
         let angle = if flip { band.angle + std::f32::consts::PI } else { band.angle };
         Some(Reading {
-            ocr_lines: picked.iter().map(|l| l.text.clone()).collect(),
+            ocr_lines: picked.iter().map(|l| l.as_read.clone()).collect(),
             correction,
             checked,
             angle,
@@ -293,21 +315,71 @@ impl Scanner {
     }
 }
 
-/// The consecutive OCR lines that fit an MRZ format best: three of 30, or two of 36 or 44.
-fn pick_mrz_lines(lines: &[OcrLine]) -> Option<Vec<&OcrLine>> {
-    let long: Vec<&OcrLine> = lines.iter().filter(|l| l.text.len() >= 26).collect();
-    let fits = |group: &[&OcrLine], len: usize| group.iter().all(|l| l.text.len() == len);
-    for window in long.windows(3) {
-        if fits(window, 30) {
-            return Some(window.to_vec());
+/// An OCR line that may stand in an MRZ, with any double reads merged so it has an MRZ length.
+struct FittedLine {
+    line: OcrLine,
+    /// The text as OCR read it.
+    as_read: String,
+    double_reads: Vec<DoubleRead>,
+}
+
+/// The line lengths of the MRZ formats.
+const MRZ_LINE_LENGTHS: [usize; 3] = [30, 36, 44];
+
+impl FittedLine {
+    /// `line` as read, or, when it is one or two characters longer than an MRZ line and has that
+    /// many double reads, with them merged.
+    fn new(line: &OcrLine) -> Self {
+        let len = line.text.len();
+        let merged = MRZ_LINE_LENGTHS
+            .iter()
+            .rev()
+            .find(|&&target| len > target && len - target <= 2)
+            .and_then(|&target| line.merge_double_reads(len - target));
+        match merged {
+            Some((merged, double_reads)) => Self { line: merged, as_read: line.text.clone(), double_reads },
+            None => Self { line: line.clone(), as_read: line.text.clone(), double_reads: Vec::new() },
         }
     }
-    for window in long.windows(2) {
-        if fits(window, 44) || fits(window, 36) {
-            return Some(window.to_vec());
-        }
+}
+
+/// The consecutive OCR lines that fit an MRZ format best: three of 30, or two of 36 or 44.
+fn pick_mrz_lines(lines: &[OcrLine]) -> Option<Vec<FittedLine>> {
+    let long: Vec<FittedLine> = lines.iter().filter(|l| l.text.len() >= 26).map(FittedLine::new).collect();
+    let fits = |group: &[FittedLine], len: usize| group.iter().all(|l| l.line.text.len() == len);
+    let take = |at: usize, count: usize, mut long: Vec<FittedLine>| {
+        long.truncate(at + count);
+        long.drain(..at);
+        Some(long)
+    };
+    if let Some(at) = long.windows(3).position(|w| fits(w, 30)) {
+        return take(at, 3, long);
+    }
+    if let Some(at) = long.windows(2).position(|w| fits(w, 44) || fits(w, 36)) {
+        return take(at, 2, long);
     }
     None
+}
+
+/// What the corrected reading kept at each place a double read was merged.
+fn merged_reads(picked: &[FittedLine], corrected: &[String]) -> Vec<MergedRead> {
+    let mut merged = Vec::new();
+    for (l, fitted) in picked.iter().enumerate() {
+        for double in &fitted.double_reads {
+            let kept = corrected.get(l).and_then(|line| line.chars().nth(double.position)).unwrap_or('?');
+            let [first, second] = double.read;
+            merged.push(MergedRead {
+                at: Span::new(l as u8, double.position as u8, 1),
+                read: format!("{first}{second}"),
+                kept,
+                explanation: format!(
+                    "OCR read {first:?} and {second:?} where the fixed pitch leaves room for one character: \
+                     one glyph read twice; both were candidates there and {kept:?} was kept"
+                ),
+            });
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
