@@ -190,3 +190,31 @@ fn a_merged_reading_of_garbage_does_not_end_the_search() {
     assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
     assert_eq!(result.valid(), Some(true));
 }
+
+/// A seed-5 phone photo of a type-B visa whose `V` the fast model reads as `N`, in the document
+/// code and again as the first character of the document number, where the number's check digit
+/// then fails. The OCR-B glyph matcher reads `V` there: with two readers disagreeing neither is
+/// trusted, and the check digit picks the matcher's reading. The visa reads exactly and valid.
+#[test]
+fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
+    use docexam::mrz::correct::SubstitutionReason;
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let job = Job { kind: Kind::Photo, index: 18, seed: 5 };
+    let specimen = specimen(&job).unwrap();
+    assert_eq!(specimen.truth.format.as_deref(), Some("MRV-B"));
+    let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+    assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
+    assert_eq!(result.valid(), Some(true));
+    assert!(result.ocr_lines.as_ref().unwrap()[1].starts_with('N'), "{:?}", result.ocr_lines);
+    assert!(result.glyph_lines.as_ref().unwrap()[1].starts_with('V'), "{:?}", result.glyph_lines);
+    let substitutions = &result.correction.as_ref().unwrap().substitutions;
+    let number = substitutions.iter().find(|s| s.at.line == 1 && s.at.start == 0).unwrap();
+    assert_eq!((number.from, number.to), ('N', 'V'));
+    assert!(matches!(number.reason, SubstitutionReason::CheckDigit { .. }));
+    assert!(result.disagreements.is_empty(), "{:?}", result.disagreements);
+}

@@ -16,7 +16,7 @@ use docexam::imaging::decode::DecodeLimits;
 use docexam::mrz::correct::Correction;
 use docexam::mrz::dates::{CalendarDate, DatePolicy};
 use docexam::mrz::report::{CheckReport, FieldReport, FindingReport};
-use docexam::scan::{ScanOptions, ScanResult, Scanner};
+use docexam::scan::{Disagreement, ScanOptions, ScanResult, Scanner};
 
 /// Arguments of `docexam scan`.
 #[derive(Debug, Args)]
@@ -53,6 +53,10 @@ pub struct FileReport {
     pub corrections: Option<Correction>,
     /// The lines as OCR read them.
     pub ocr_lines: Option<Vec<String>>,
+    /// The lines as the OCR-B glyph matcher reads them (a second opinion; `?` where it could not).
+    pub glyph_lines: Option<Vec<String>>,
+    /// Characters the glyph matcher reads otherwise and no check digit settles (also warnings).
+    pub disagreements: Vec<Disagreement>,
     /// Rotation of the document, degrees clockwise.
     pub orientation: Option<f32>,
     pub ocr_calls: usize,
@@ -76,6 +80,8 @@ impl FileReport {
             warnings: Vec::new(),
             corrections: None,
             ocr_lines: None,
+            glyph_lines: None,
+            disagreements: Vec::new(),
             orientation: None,
             ocr_calls: 0,
             timing_ms: (timing_ms * 10.0).round() / 10.0,
@@ -87,6 +93,8 @@ impl FileReport {
                 out.valid = scan.valid();
                 out.lines = scan.lines;
                 out.ocr_lines = scan.ocr_lines;
+                out.glyph_lines = scan.glyph_lines;
+                out.disagreements = scan.disagreements;
                 out.corrections = scan.correction;
                 out.orientation = scan.orientation_degrees;
                 out.ocr_calls = scan.ocr_calls;

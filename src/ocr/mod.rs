@@ -8,6 +8,8 @@
 //! Set `OMP_THREAD_LIMIT=1` in the environment before the first handle is created: Debian's
 //! Tesseract uses OpenMP, and on two cores one MRZ call is about eight times slower without it.
 
+pub mod glyph;
+
 use image::GrayImage;
 use tesseract::{OcrEngineMode, PageSegMode, Tesseract};
 
@@ -58,9 +60,9 @@ pub struct OcrLine {
     pub text: String,
     /// Per character: what was read first, then the alternatives, with confidences 0-1.
     pub candidates: Vec<PositionCandidates>,
-    /// Per character: its left and right edge in pixels of the image read (`[0, 0]` when
-    /// Tesseract gave no box).
-    pub spans: Vec<[u32; 2]>,
+    /// Per character: its box `[left, top, right, bottom]` in pixels of the image read (all zero
+    /// when Tesseract gave none).
+    pub boxes: Vec<[u32; 4]>,
 }
 
 /// Two neighbouring characters OCR read closer together than half the line's pitch: on fixed-pitch
@@ -85,13 +87,13 @@ impl OcrLine {
     /// digit, not OCR's first choice, decides between them.
     pub fn merge_double_reads(&self, excess: usize) -> Option<(OcrLine, Vec<DoubleRead>)> {
         let n = self.candidates.len();
-        if excess == 0 || n < 3 || self.spans.len() != n || self.text.chars().count() != n {
+        if excess == 0 || n < 3 || self.boxes.len() != n || self.text.chars().count() != n {
             return None;
         }
-        if self.spans.iter().any(|s| s[1] <= s[0]) {
+        if self.boxes.iter().any(|b| b[2] <= b[0]) {
             return None;
         }
-        let centres: Vec<f32> = self.spans.iter().map(|s| (s[0] + s[1]) as f32 / 2.0).collect();
+        let centres: Vec<f32> = self.boxes.iter().map(|b| (b[0] + b[2]) as f32 / 2.0).collect();
         let gaps: Vec<f32> = centres.windows(2).map(|w| w[1] - w[0]).collect();
         let mut sorted = gaps.clone();
         sorted.sort_by(f32::total_cmp);
@@ -116,25 +118,26 @@ impl OcrLine {
         }
         chosen.sort_unstable();
         let chars: Vec<char> = self.text.chars().collect();
-        let mut merged = OcrLine { text: String::new(), candidates: Vec::new(), spans: Vec::new() };
+        let mut merged = OcrLine { text: String::new(), candidates: Vec::new(), boxes: Vec::new() };
         let mut double_reads = Vec::new();
         let mut i = 0;
         while i < n {
-            let (ch, candidates, span) = if chosen.binary_search(&i).is_ok() {
+            let (ch, candidates, at) = if chosen.binary_search(&i).is_ok() {
                 let (a, b) = (&self.candidates[i], &self.candidates[i + 1]);
                 double_reads.push(DoubleRead { position: merged.candidates.len(), read: [chars[i], chars[i + 1]] });
                 let joined = merge_candidates(a, b);
                 let ch = joined.first().map_or(chars[i], |c| c.ch);
-                let span = [self.spans[i][0].min(self.spans[i + 1][0]), self.spans[i][1].max(self.spans[i + 1][1])];
+                let (a, b) = (self.boxes[i], self.boxes[i + 1]);
+                let joined_box = [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])];
                 i += 2;
-                (ch, joined, span)
+                (ch, joined, joined_box)
             } else {
                 i += 1;
-                (chars[i - 1], self.candidates[i - 1].clone(), self.spans[i - 1])
+                (chars[i - 1], self.candidates[i - 1].clone(), self.boxes[i - 1])
             };
             merged.text.push(ch);
             merged.candidates.push(candidates);
-            merged.spans.push(span);
+            merged.boxes.push(at);
         }
         Some((merged, double_reads))
     }
@@ -235,7 +238,7 @@ pub fn parse_hocr(hocr: &str) -> Vec<OcrLine> {
         let after = rest.get(tag_end + 1..).unwrap_or_default();
         let text = unescape(after.split('<').next().unwrap_or_default().trim());
         match class {
-            "ocr_line" => lines.push(OcrLine { text: String::new(), candidates: Vec::new(), spans: Vec::new() }),
+            "ocr_line" => lines.push(OcrLine { text: String::new(), candidates: Vec::new(), boxes: Vec::new() }),
             "ocrx_cinfo" => {
                 let title = attribute(tag, "title").unwrap_or_default();
                 let id = attribute(tag, "id").unwrap_or_default();
@@ -246,7 +249,7 @@ pub fn parse_hocr(hocr: &str) -> Vec<OcrLine> {
                     // A character as read.
                     line.text.push(ch);
                     line.candidates.push(vec![Candidate { ch, confidence: conf / 100.0 }]);
-                    line.spans.push(horizontal_span(title).unwrap_or([0, 0]));
+                    line.boxes.push(character_box(title).unwrap_or([0; 4]));
                 } else if id.starts_with("choice_")
                     && let Some(conf) = number_after(title, "x_confs ")
                     && let Some(position) = line.candidates.last_mut()
@@ -269,12 +272,11 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     value.split('\'').next()
 }
 
-/// Left and right edge from `x_bboxes x0 y0 x1 y1`.
-fn horizontal_span(title: &str) -> Option<[u32; 2]> {
+/// `[x0, y0, x1, y1]` from `x_bboxes x0 y0 x1 y1`.
+fn character_box(title: &str) -> Option<[u32; 4]> {
     let start = title.find("x_bboxes ")? + "x_bboxes ".len();
-    let mut numbers = title.get(start..)?.split(|c: char| c == ';' || c.is_whitespace()).map(|n| n.parse::<u32>());
-    let (x0, _, x1) = (numbers.next()?.ok()?, numbers.next()?.ok()?, numbers.next()?.ok()?);
-    Some([x0, x1])
+    let mut numbers = title.get(start..)?.split(|c: char| c == ';' || c.is_whitespace()).map(|n| n.parse::<u32>().ok());
+    Some([numbers.next()??, numbers.next()??, numbers.next()??, numbers.next()??])
 }
 
 fn number_after(title: &str, key: &str) -> Option<f32> {
@@ -318,17 +320,17 @@ mod tests {
     }
 
     #[test]
-    fn character_boxes_give_each_characters_horizontal_span() {
+    fn character_boxes_are_kept() {
         let lines = parse_hocr(HOCR);
-        assert_eq!(lines[0].spans, vec![[15, 26], [27, 38]]);
-        assert_eq!(lines[1].spans, vec![[15, 25]]);
+        assert_eq!(lines[0].boxes, vec![[15, 17, 26, 33], [27, 17, 38, 33]]);
+        assert_eq!(lines[1].boxes, vec![[15, 45, 25, 61]]);
     }
 
     fn line(read: &[(char, f32, [u32; 2])]) -> OcrLine {
         OcrLine {
             text: read.iter().map(|r| r.0).collect(),
             candidates: read.iter().map(|&(ch, confidence, _)| vec![Candidate { ch, confidence }]).collect(),
-            spans: read.iter().map(|r| r.2).collect(),
+            boxes: read.iter().map(|r| [r.2[0], 10, r.2[1], 30]).collect(),
         }
     }
 
@@ -346,7 +348,7 @@ mod tests {
         let (merged, doubles) = read.merge_double_reads(1).unwrap();
         assert_eq!(doubles, vec![DoubleRead { position: 2, read: ['O', '0'] }]);
         assert_eq!(merged.text, "UT086");
-        assert_eq!(merged.spans[2], [34, 50]);
+        assert_eq!(merged.boxes[2], [34, 10, 50, 30]);
         let at = &merged.candidates[2];
         assert_eq!(at.iter().map(|c| c.ch).collect::<String>(), "0O");
         // Two strong competing readings split the confidence: neither is sure.
@@ -364,7 +366,7 @@ mod tests {
         let mut no_boxes =
             line(&[('A', 0.9, [0, 10]), ('O', 0.9, [17, 27]), ('0', 0.9, [20, 30]), ('B', 0.9, [34, 44])]);
         assert!(no_boxes.merge_double_reads(1).is_some());
-        no_boxes.spans[0] = [0, 0];
+        no_boxes.boxes[0] = [0; 4];
         assert!(no_boxes.merge_double_reads(1).is_none());
     }
 
@@ -373,7 +375,7 @@ mod tests {
         fn any_hocr_text_parses_without_panicking(text in "(<span class='(ocr_line|ocrx_cinfo)'( id='choice_1')? title='(x_bboxes [0-9 ]{0,12}; )?x_confs? [0-9.]{0,5}'>[A-Z<&;lt]{0,3}</span>|.{0,8}){0,12}") {
             for line in parse_hocr(&text) {
                 proptest::prop_assert_eq!(line.text.chars().count(), line.candidates.len());
-                proptest::prop_assert_eq!(line.spans.len(), line.candidates.len());
+                proptest::prop_assert_eq!(line.boxes.len(), line.candidates.len());
             }
         }
 
@@ -385,7 +387,7 @@ mod tests {
             let source = OcrLine {
                 text: read.iter().map(|r| r.0.as_str()).collect(),
                 candidates: read.iter().map(|r| vec![Candidate { ch: r.0.chars().next().unwrap_or('<'), confidence: r.1 }]).collect(),
-                spans: read.iter().map(|r| [r.2, r.2 + r.3]).collect(),
+                boxes: read.iter().map(|r| [r.2, 0, r.2 + r.3, 20]).collect(),
             };
             if let Some((merged, doubles)) = source.merge_double_reads(excess) {
                 proptest::prop_assert_eq!(doubles.len(), excess);

@@ -15,7 +15,8 @@ use super::SynthError;
 use super::identity::{Identity, visual_date};
 use super::rng::Rng;
 
-const OCRB: &[u8] = include_bytes!("../../assets/fonts/OCRB.otf");
+/// OCR-B (public domain, assets/fonts/LICENSE-OCRB.txt): the MRZ font, also the glyph matcher's templates.
+pub(crate) const OCRB_FONT: &[u8] = include_bytes!("../../assets/fonts/OCRB.otf");
 const SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// ICAO 9303 Part 3: 10 characters per inch.
@@ -35,7 +36,7 @@ pub struct Fonts {
 impl Fonts {
     /// Parses the bundled fonts (cheap: tables are read lazily).
     pub fn load() -> Result<Self, SynthError> {
-        let ocrb = FontRef::try_from_slice(OCRB).map_err(|_| SynthError::Font("OCRB.otf"))?;
+        let ocrb = FontRef::try_from_slice(OCRB_FONT).map_err(|_| SynthError::Font("OCRB.otf"))?;
         let sans = FontRef::try_from_slice(SANS).map_err(|_| SynthError::Font("DejaVuSans.ttf"))?;
         Ok(Self { ocrb, sans })
     }
