@@ -218,3 +218,28 @@ fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
     assert!(matches!(number.reason, SubstitutionReason::CheckDigit { .. }));
     assert!(result.disagreements.is_empty(), "{:?}", result.disagreements);
 }
+
+/// Phone photos of cards where OCR read one character too many on a line: the card's edge after
+/// the first line (seed 8) and a mark before the third (seed 4). The character lies outside the
+/// columns the other two lines occupy, so it is left out, reported, and the card reads exactly.
+#[test]
+fn a_stray_mark_beside_a_line_is_left_out_and_reported() {
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    for (seed, line, after_the_line) in [(8, 0, true), (4, 2, false)] {
+        let job = Job { kind: Kind::Photo, index: 5, seed };
+        let specimen = specimen(&job).unwrap();
+        assert_eq!(specimen.truth.format.as_deref(), Some("TD1"));
+        let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+        assert_eq!(result.lines, specimen.truth.lines, "seed {seed}: {:?}", result.ocr_lines);
+        assert_eq!(result.valid(), Some(true));
+        let dropped = &result.correction.as_ref().unwrap().dropped_reads;
+        assert_eq!(dropped.len(), 1, "seed {seed}: {dropped:?}");
+        assert_eq!((dropped[0].line, dropped[0].after_the_line), (line, after_the_line), "seed {seed}");
+        assert_eq!(result.ocr_lines.as_ref().unwrap()[usize::from(line)].len(), 31);
+    }
+}

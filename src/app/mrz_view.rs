@@ -8,6 +8,7 @@ use super::Command;
 use super::desk_ui::{BAD, GOOD, Views, WARN, mrz_sent, sync_mrz, take_mrz_focus};
 use super::document::{Document, ScanState};
 use crate::mrz::Verdict;
+use crate::mrz::layout::Span;
 use crate::mrz::report::{MrzReport, Status};
 
 /// What one MRZ character shows.
@@ -62,13 +63,20 @@ pub fn char_marks(report: &MrzReport) -> Vec<Vec<CharMark>> {
         }
     }
     if let Some(correction) = &report.corrections {
+        // A character left out is shown on the line's first or last character, beside where it stood.
+        let dropped = correction.dropped_reads.iter().map(|d| {
+            let len = marks.get(usize::from(d.line)).map_or(0, Vec::len);
+            let col = if d.after_the_line { len.saturating_sub(1) } else { 0 };
+            (Span::new(d.line, col as u8, 1), d.explanation.clone())
+        });
         let merges =
             correction.merged_reads.iter().map(|m| (m.at, format!("OCR read '{}' here: {}", m.read, m.explanation)));
+        let repairs: Vec<(Span, String)> = dropped.chain(merges).collect();
         let substitutions = correction
             .substitutions
             .iter()
             .map(|s| (s.at, format!("OCR read '{}', corrected to '{}': {}", s.from, s.to, s.explanation)));
-        for (at, text) in merges.chain(substitutions) {
+        for (at, text) in repairs.into_iter().chain(substitutions) {
             if let Some(m) = marks.get_mut(usize::from(at.line)).and_then(|l| l.get_mut(usize::from(at.start))) {
                 m.correction = Some(match m.correction.take() {
                     Some(earlier) => format!("{earlier}; then {text}"),

@@ -49,6 +49,7 @@ struct Tally {
     exact: usize,
     chars: usize,
     chars_right: usize,
+    glyph_chars_right: usize,
     wrong_reported_valid: usize,
     should_be_invalid: usize,
     invalid_caught: usize,
@@ -82,6 +83,11 @@ impl Tally {
                     let read_text: String = read.concat();
                     self.chars_right += expected_text.bytes().zip(read_text.bytes()).filter(|(a, b)| a == b).count();
                 }
+                if let Some(glyphs) = &got.glyph_lines {
+                    let glyph_text: String = glyphs.concat();
+                    self.glyph_chars_right +=
+                        expected_text.bytes().zip(glyph_text.bytes()).filter(|(a, b)| a == b).count();
+                }
                 if got.valid == Some(true) && !exact {
                     self.wrong_reported_valid += 1;
                 }
@@ -111,6 +117,7 @@ impl Tally {
         self.exact += other.exact;
         self.chars += other.chars;
         self.chars_right += other.chars_right;
+        self.glyph_chars_right += other.glyph_chars_right;
         self.wrong_reported_valid += other.wrong_reported_valid;
         self.should_be_invalid += other.should_be_invalid;
         self.invalid_caught += other.invalid_caught;
@@ -131,11 +138,12 @@ impl Tally {
             |n: usize, d: usize| if d == 0 { "-".to_owned() } else { format!("{:.1} %", 100.0 * n as f64 / d as f64) };
         let frac = |n: usize, d: usize| if d == 0 { "-".to_owned() } else { format!("{n}/{d}") };
         format!(
-            "| {kind} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            "| {kind} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
             self.images,
             pct(self.detected, self.with_mrz),
             pct(self.exact, self.with_mrz),
             pct(self.chars_right, self.chars),
+            pct(self.glyph_chars_right, self.chars),
             self.wrong_reported_valid,
             frac(self.invalid_caught, self.should_be_invalid),
             frac(self.false_detections, self.without_mrz),
@@ -177,9 +185,9 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| kind | images | MRZ found | exact MRZ | characters right | wrong read reported valid | wrong check digit caught | MRZ reported on images without one | median ms |"
+        "| kind | images | MRZ found | exact MRZ | characters right | glyph matcher alone | wrong read reported valid | wrong check digit caught | MRZ reported on images without one | median ms |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     let mut all = Tally::default();
     for (kind, tally) in &by_kind {
         let _ = writeln!(out, "{}", tally.row(kind));

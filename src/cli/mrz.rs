@@ -142,6 +142,9 @@ pub fn render_text(report: &MrzReport) -> String {
     if let Some(correction) = &report.corrections {
         let _ = writeln!(out);
         let _ = writeln!(out, "OCR repair: {:?}", correction.outcome);
+        for d in &correction.dropped_reads {
+            let _ = writeln!(out, "  line {} {:?} left out: {}", d.line + 1, d.read, d.explanation);
+        }
         for m in &correction.merged_reads {
             let _ = writeln!(out, "  {} {:?} -> {:?}: {}", m.at.human(), m.read, m.kept, m.explanation);
         }

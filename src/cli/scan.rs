@@ -231,6 +231,9 @@ fn summary(r: &FileReport) -> String {
                 let _ = writeln!(out, "  {}: {}", finding.code, finding.message);
             }
             if let Some(c) = &r.corrections {
+                for d in &c.dropped_reads {
+                    let _ = writeln!(out, "  dropped {:?} on line {}: {}", d.read, d.line + 1, d.explanation);
+                }
                 for m in &c.merged_reads {
                     let _ = writeln!(out, "  merged {} {:?} -> {:?}: {}", m.at.human(), m.read, m.kept, m.explanation);
                 }

@@ -126,6 +126,20 @@ pub struct MergedRead {
     pub explanation: String,
 }
 
+/// A character OCR read at the start or end of a line, outside the columns the MRZ's other lines
+/// occupy (the document's edge, a mark beside the zone), left out of the reading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DroppedRead {
+    /// The line, 0-based.
+    pub line: u8,
+    /// The character as read.
+    pub read: char,
+    /// Whether it stood after the line's last character (else before its first).
+    pub after_the_line: bool,
+    /// In words.
+    pub explanation: String,
+}
+
 /// How correction came out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -159,6 +173,9 @@ pub struct Correction {
     /// Places where two characters read at one position were merged before correcting (filled in
     /// by the scan pipeline, which sees where each character stands; [`correct`] leaves it empty).
     pub merged_reads: Vec<MergedRead>,
+    /// Characters left out because they stood outside the MRZ's columns (filled in by the scan
+    /// pipeline, like `merged_reads`).
+    pub dropped_reads: Vec<DroppedRead>,
 }
 
 /// Look-alikes by class: what a misread letter probably is as a digit, and the reverse.
@@ -275,6 +292,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         alternatives: Vec::new(),
         blind_spots: Vec::new(),
         merged_reads: Vec::new(),
+        dropped_reads: Vec::new(),
     };
     let mut substitutions = Vec::new();
     // Rule 0: the document code's letter, before it picks the format.
@@ -502,6 +520,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         alternatives,
         blind_spots,
         merged_reads: Vec::new(),
+        dropped_reads: Vec::new(),
     }
 }
 

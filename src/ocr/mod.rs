@@ -142,6 +142,30 @@ impl OcrLine {
         Some((merged, double_reads))
     }
 
+    /// This line without the characters at its ends whose centres lie outside `columns` (left and
+    /// right edge in pixels), with those characters and their positions as read; `None` when
+    /// none lies outside.
+    pub fn without_strays(&self, columns: [f32; 2]) -> Option<(OcrLine, Vec<(usize, char)>)> {
+        let n = self.candidates.len();
+        if self.boxes.len() != n || self.text.chars().count() != n {
+            return None;
+        }
+        let inside = |b: &[u32; 4]| (columns[0]..=columns[1]).contains(&((b[0] + b[2]) as f32 / 2.0));
+        let first = self.boxes.iter().position(inside)?;
+        let end = self.boxes.iter().rposition(inside)? + 1;
+        if first == 0 && end == n {
+            return None;
+        }
+        let chars: Vec<char> = self.text.chars().collect();
+        let strays = (0..first).chain(end..n).filter_map(|i| Some((i, *chars.get(i)?))).collect();
+        let kept = OcrLine {
+            text: chars.get(first..end)?.iter().collect(),
+            candidates: self.candidates.get(first..end)?.to_vec(),
+            boxes: self.boxes.get(first..end)?.to_vec(),
+        };
+        Some((kept, strays))
+    }
+
     /// Mean confidence of the first choices.
     pub fn mean_confidence(&self) -> f32 {
         let n = self.candidates.len().max(1) as f32;
@@ -357,6 +381,17 @@ mod tests {
         // Asked for more double reads than there are, or none: no merge.
         assert!(read.merge_double_reads(2).is_none());
         assert!(read.merge_double_reads(0).is_none());
+    }
+
+    #[test]
+    fn characters_outside_the_columns_are_dropped_from_the_ends_only() {
+        let read = line(&[('K', 0.6, [0, 10]), ('A', 0.9, [17, 27]), ('<', 0.9, [34, 44]), ('K', 0.5, [70, 80])]);
+        let (kept, strays) = read.without_strays([15.0, 45.0]).unwrap();
+        assert_eq!(kept.text, "A<");
+        assert_eq!(kept.candidates, read.candidates[1..3].to_vec());
+        assert_eq!(strays, vec![(0, 'K'), (3, 'K')]);
+        assert!(read.without_strays([0.0, 100.0]).is_none(), "nothing outside");
+        assert!(read.without_strays([200.0, 300.0]).is_none(), "everything outside");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::imaging::locate::{Band, find_bands};
 use crate::imaging::prepare::{cut_band, left_heaviness, normalise};
 use crate::mrz::charset::char_value;
 use crate::mrz::correct::{
-    Candidate, Correction, CorrectionOptions, CorrectionOutcome, MergedRead, PositionCandidates, correct,
+    Candidate, Correction, CorrectionOptions, CorrectionOutcome, DroppedRead, MergedRead, PositionCandidates, correct,
 };
 use crate::mrz::dates::DatePolicy;
 use crate::mrz::findings::Severity;
@@ -211,32 +211,28 @@ struct Reading {
 }
 
 impl Reading {
-    /// Higher is better: valid first, then the fewest failed checks, then the fewest merged
-    /// double reads.
+    /// Higher is better: valid first, then the fewest failed checks, then the fewest repairs.
     fn rank(&self) -> (bool, i64, i64) {
-        (
-            self.checked.is_valid(),
-            -(self.checked.failed_checks().count() as i64),
-            -(self.correction.merged_reads.len() as i64),
-        )
+        (self.checked.is_valid(), -(self.checked.failed_checks().count() as i64), -(self.repairs() as i64))
     }
 
-    /// At least half the check digits agree; a reading that needed double reads merged must
-    /// pass all but one (a text read upside down can come out as runs of narrow look-alikes that
-    /// merge into MRZ-length lines and pass checks by chance).
+    /// Characters merged or left out to give the lines an MRZ's length.
+    fn repairs(&self) -> usize {
+        self.correction.merged_reads.len() + self.correction.dropped_reads.len()
+    }
+
+    /// At least half the check digits agree; a reading whose lines needed repairs must pass all
+    /// but one (a text read upside down can come out as runs of narrow look-alikes that merge
+    /// into MRZ-length lines and pass checks by chance).
     fn looks_like_an_mrz(&self) -> bool {
         let total = self.checked.checks().count();
         let failed = self.checked.failed_checks().count();
-        if self.correction.merged_reads.is_empty() {
-            total > 0 && failed * 2 <= total
-        } else {
-            total > 1 && failed <= 1
-        }
+        if self.repairs() == 0 { total > 0 && failed * 2 <= total } else { total > 1 && failed <= 1 }
     }
 
     /// Looks like an MRZ as OCR read it: other orientations and bands need not be tried.
     fn settles_the_search(&self) -> bool {
-        self.looks_like_an_mrz() && self.correction.merged_reads.is_empty()
+        self.looks_like_an_mrz() && self.repairs() == 0
     }
 }
 
@@ -378,7 +374,9 @@ impl Scanner {
             return None;
         }
         correction.merged_reads = merged_reads(&picked, &correction.lines);
-        if !correction.merged_reads.is_empty() && correction.outcome == CorrectionOutcome::Unchanged {
+        correction.dropped_reads = dropped_reads(&picked);
+        let repaired = !correction.merged_reads.is_empty() || !correction.dropped_reads.is_empty();
+        if repaired && correction.outcome == CorrectionOutcome::Unchanged {
             correction.outcome = CorrectionOutcome::Corrected;
         }
         let disagreements = disagreements(&correction.lines, &glyph_scores);
@@ -405,7 +403,12 @@ struct FittedLine {
     /// The text as OCR read it.
     as_read: String,
     double_reads: Vec<DoubleRead>,
+    /// Characters left out at the line's ends.
+    strays: Strays,
 }
+
+/// Characters left out at a line's ends, with their positions as read.
+type Strays = Vec<(usize, char)>;
 
 /// OCR-B's round glyphs differ only in proportions a template cannot judge reliably at MRZ
 /// size: on two 350-image sets, 264 of the 265 places where the matcher disagreed with a right
@@ -478,28 +481,89 @@ impl FittedLine {
             .find(|&&target| len > target && len - target <= 2)
             .and_then(|&target| line.merge_double_reads(len - target));
         match merged {
-            Some((merged, double_reads)) => Self { line: merged, as_read: line.text.clone(), double_reads },
-            None => Self { line: line.clone(), as_read: line.text.clone(), double_reads: Vec::new() },
+            Some((merged, double_reads)) => {
+                Self { line: merged, as_read: line.text.clone(), double_reads, strays: Vec::new() }
+            }
+            None => {
+                Self { line: line.clone(), as_read: line.text.clone(), double_reads: Vec::new(), strays: Vec::new() }
+            }
         }
     }
 }
 
-/// The consecutive OCR lines that fit an MRZ format best: three of 30, or two of 36 or 44.
+/// The consecutive OCR lines that fit an MRZ format best: three of 30, or two of 36 or 44. A line
+/// a character or two too long, next to lines of the right length, may have read a stray mark
+/// beyond their columns (a card's edge): those characters are left out if that makes it fit.
 fn pick_mrz_lines(lines: &[OcrLine]) -> Option<Vec<FittedLine>> {
-    let long: Vec<FittedLine> = lines.iter().filter(|l| l.text.len() >= 26).map(FittedLine::new).collect();
+    let mut long: Vec<FittedLine> = lines.iter().filter(|l| l.text.len() >= 26).map(FittedLine::new).collect();
+    if let Some(range) = mrz_window(&long) {
+        return Some(long.drain(range).collect());
+    }
+    let trimmed: Vec<(usize, OcrLine, Strays)> =
+        (0..long.len()).filter_map(|i| without_strays(&long, i).map(|(line, strays)| (i, line, strays))).collect();
+    if trimmed.is_empty() {
+        return None;
+    }
+    for (i, line, strays) in trimmed {
+        if let Some(fitted) = long.get_mut(i) {
+            fitted.line = line;
+            fitted.strays = strays;
+        }
+    }
+    mrz_window(&long).map(|range| long.drain(range).collect())
+}
+
+/// Where in `long` the lines of an MRZ stand.
+fn mrz_window(long: &[FittedLine]) -> Option<std::ops::Range<usize>> {
     let fits = |group: &[FittedLine], len: usize| group.iter().all(|l| l.line.text.len() == len);
-    let take = |at: usize, count: usize, mut long: Vec<FittedLine>| {
-        long.truncate(at + count);
-        long.drain(..at);
-        Some(long)
-    };
     if let Some(at) = long.windows(3).position(|w| fits(w, 30)) {
-        return take(at, 3, long);
+        return Some(at..at + 3);
     }
-    if let Some(at) = long.windows(2).position(|w| fits(w, 44) || fits(w, 36)) {
-        return take(at, 2, long);
+    long.windows(2).position(|w| fits(w, 44) || fits(w, 36)).map(|at| at..at + 2)
+}
+
+/// Line `i` of `long`, one or two characters longer than an MRZ line, without the characters at
+/// its ends that lie outside the columns its neighbours of that length occupy (half a pitch of
+/// room), if that leaves exactly an MRZ line.
+fn without_strays(long: &[FittedLine], i: usize) -> Option<(OcrLine, Strays)> {
+    let line = &long.get(i)?.line;
+    let len = line.text.len();
+    let target = *MRZ_LINE_LENGTHS.iter().rev().find(|&&t| len > t && len - t <= 2)?;
+    let centre = |b: &[u32; 4]| (b[0] + b[2]) as f32 / 2.0;
+    let neighbours: Vec<&OcrLine> = long
+        .iter()
+        .enumerate()
+        .filter(|(j, l)| *j != i && j.abs_diff(i) <= 2 && l.line.text.len() == target)
+        .map(|(_, l)| &l.line)
+        .collect();
+    let left = neighbours.iter().filter_map(|l| l.boxes.first()).map(centre).reduce(f32::min)?;
+    let right = neighbours.iter().filter_map(|l| l.boxes.last()).map(centre).reduce(f32::max)?;
+    let half_pitch = (right - left) / (target - 1) as f32 / 2.0;
+    let (kept, strays) = line.without_strays([left - half_pitch, right + half_pitch])?;
+    (kept.text.len() == target).then_some((kept, strays))
+}
+
+/// The characters left out at the ends of the picked lines.
+fn dropped_reads(picked: &[FittedLine]) -> Vec<DroppedRead> {
+    let mut dropped = Vec::new();
+    for (l, fitted) in picked.iter().enumerate() {
+        for &(index, read) in &fitted.strays {
+            // Before the line only if every character before it was left out too.
+            let after_the_line = fitted.strays.iter().filter(|(j, _)| *j < index).count() != index;
+            let side = if after_the_line { "after" } else { "before" };
+            dropped.push(DroppedRead {
+                line: l as u8,
+                read,
+                after_the_line,
+                explanation: format!(
+                    "OCR read {read:?} {side} line {}, outside the columns of the MRZ's other lines (the document's \
+                     edge or a mark beside the zone): left out",
+                    l + 1
+                ),
+            });
+        }
     }
-    None
+    dropped
 }
 
 /// What the corrected reading kept at each place a double read was merged.
@@ -560,6 +624,43 @@ mod tests {
         add_second_opinion(&mut unchanged, &[]);
         add_second_opinion(&mut unchanged, &[vec![Vec::new()]]);
         assert_eq!(unchanged, vec![vec![read('N', 0.97)]]);
+    }
+
+    /// A line of `text` at `pitch` px, its first character centred at `x`.
+    fn line_at(text: &str, x: f32, pitch: f32) -> OcrLine {
+        let centre = |i: usize| (x + pitch * i as f32) as u32;
+        OcrLine {
+            text: text.to_owned(),
+            candidates: text.chars().map(|c| read(c, 0.99)).collect(),
+            boxes: (0..text.len()).map(|i| [centre(i) - 5, 10, centre(i) + 5, 30]).collect(),
+        }
+    }
+
+    fn ocr_line(text: &str, x: u32) -> OcrLine {
+        line_at(text, x as f32, 17.0)
+    }
+
+    #[test]
+    fn a_character_beyond_the_other_lines_columns_is_left_out() {
+        let card =
+            ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"];
+        // The card's edge read as a K after the first line.
+        let lines = [ocr_line(&format!("{}K", card[0]), 100), ocr_line(card[1], 100), ocr_line(card[2], 100)];
+        let picked = pick_mrz_lines(&lines).unwrap();
+        assert_eq!(picked.iter().map(|l| l.line.text.as_str()).collect::<Vec<_>>(), card);
+        assert_eq!(picked[0].strays, vec![(30, 'K')]);
+        assert_eq!(picked[0].as_read.len(), 31);
+        let dropped = dropped_reads(&picked);
+        assert_eq!((dropped.len(), dropped[0].line, dropped[0].read, dropped[0].after_the_line), (1, 0, 'K', true));
+        // A mark before the third line.
+        let lines = [ocr_line(card[0], 100), ocr_line(card[1], 100), ocr_line(&format!("6{}", card[2]), 83)];
+        let picked = pick_mrz_lines(&lines).unwrap();
+        assert_eq!(picked[2].line.text, card[2]);
+        assert!(!dropped_reads(&picked)[0].after_the_line);
+        // 31 characters within the same columns (one read in between, not beside): no MRZ.
+        let squeezed = line_at(&format!("{}K", card[0]), 100.0, 17.0 * 29.0 / 30.0);
+        let lines = [squeezed, ocr_line(card[1], 100), ocr_line(card[2], 100)];
+        assert!(pick_mrz_lines(&lines).is_none());
     }
 
     #[test]
