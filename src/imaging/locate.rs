@@ -68,7 +68,7 @@ impl Band {
     }
 
     /// Whether `other` is about the same region (a candidate already tried).
-    fn covers_about_the_same(&self, other: &Band) -> bool {
+    pub fn covers_about_the_same(&self, other: &Band) -> bool {
         let pitch = (self.thickness / self.likely_lines().max(1) as f32).max(1.0);
         let (dx, dy) = (other.centre.0 - self.centre.0, other.centre.1 - self.centre.1);
         dx.hypot(dy) < pitch
@@ -102,15 +102,23 @@ impl Band {
 }
 
 /// Longest side of the working copy.
-const WORK_SIZE: u32 = 800;
+pub const WORK_SIZE: u32 = 800;
 
-/// Candidate MRZ bands, best first (at most `max`).
+/// Candidate MRZ bands, best first (at most `max`), found on a working copy whose longest side
+/// is [`WORK_SIZE`].
 pub fn find_bands(gray: &GrayImage, max: usize) -> Vec<Band> {
+    find_bands_at(gray, max, WORK_SIZE)
+}
+
+/// Candidate MRZ bands found on a working copy whose longest side is `work_size` (the image's own
+/// size if smaller): larger finds the small print of an MRZ that fills little of a photo, at
+/// about the square of the cost.
+pub fn find_bands_at(gray: &GrayImage, max: usize, work_size: u32) -> Vec<Band> {
     let (w, h) = gray.dimensions();
     if w < 16 || h < 16 {
         return Vec::new();
     }
-    let scale = (WORK_SIZE as f32 / w.max(h) as f32).min(1.0);
+    let scale = (work_size as f32 / w.max(h) as f32).min(1.0);
     let (sw, sh) = (((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1));
     let small = if scale < 1.0 { imageops::thumbnail(gray, sw, sh) } else { gray.clone() };
     let inv_scale = w as f32 / small.width() as f32;

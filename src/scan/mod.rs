@@ -18,7 +18,7 @@ use image::{GrayImage, imageops};
 use serde::Serialize;
 
 use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
-use crate::imaging::locate::{Band, find_bands};
+use crate::imaging::locate::{Band, WORK_SIZE, find_bands, find_bands_at};
 use crate::imaging::prepare::{cut_band, left_heaviness, normalise};
 use crate::mrz::charset::char_value;
 use crate::mrz::correct::{
@@ -31,6 +31,10 @@ use crate::mrz::report::{FindingReport, MrzReport};
 use crate::mrz::{self, CheckedMrz, Verdict};
 use crate::ocr::glyph::{GlyphMatcher, GlyphScore, LineCells};
 use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine};
+
+/// Longest side of the working copy the bands are looked for on again when the first found
+/// nothing like an MRZ.
+const LARGER_WORK_SIZE: u32 = WORK_SIZE * 3 / 2;
 
 /// Tuning of the pipeline.
 #[derive(Debug, Clone, Copy)]
@@ -273,54 +277,21 @@ impl Scanner {
         }
         let mut calls = 0usize;
         let mut best: Option<Reading> = None;
-        'bands: for band in &bands {
-            let upright = cut_band(gray, band, false);
-            let flip_first = left_heaviness(&upright) < 0.0;
-            // The other orientation is the same cut turned half a turn (the sampling grid is
-            // centred), and evening out the lighting commutes with that turn: prepare it once.
-            let prepared_upright = normalise(&upright);
-            for flip in [flip_first, !flip_first] {
-                if calls >= self.options.max_ocr_calls {
-                    break 'bands;
-                }
-                let turned;
-                let prepared = if flip {
-                    turned = imageops::rotate180(&prepared_upright);
-                    &turned
-                } else {
-                    &prepared_upright
-                };
-                // The fast model first; the float model as a second opinion on a reading that
-                // looks like an MRZ but fails a check.
-                for model in [Model::Fast, Model::Best] {
-                    if calls >= self.options.max_ocr_calls {
-                        break 'bands;
-                    }
-                    if should_stop() {
-                        return Ok(None);
-                    }
-                    calls += 1;
-                    let lines = self.ocr(model)?.read(prepared)?;
-                    let reading = self.evaluate(&lines, prepared, band, flip);
-                    let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
-                    if let Some(reading) = reading {
-                        let valid = reading.checked.is_valid();
-                        if best.as_ref().is_none_or(|b| reading.rank() > b.rank()) {
-                            best = Some(reading);
-                        }
-                        if valid {
-                            break 'bands;
-                        }
-                    }
-                    if !looks_like_mrz {
-                        break;
-                    }
-                }
-                // The right orientation read as an MRZ that fails some check: the other way round
-                // would not read as an MRZ at all, and other bands are not the MRZ.
-                if best.as_ref().is_some_and(Reading::settles_the_search) {
-                    break 'bands;
-                }
+        if !self.read_bands(gray, &bands, self.options.max_ocr_calls, &mut calls, &mut best, should_stop)? {
+            return Ok(None);
+        }
+        // Nothing like an MRZ in a large image: its print may be too small for the working copy
+        // (a card filling little of a photo). Look again on a larger one, with a budget of its own.
+        let longest = gray.width().max(gray.height());
+        if !best.as_ref().is_some_and(Reading::looks_like_an_mrz) && longest > LARGER_WORK_SIZE {
+            let tried = bands;
+            let more: Vec<Band> = find_bands_at(gray, self.options.max_bands, LARGER_WORK_SIZE)
+                .into_iter()
+                .filter(|b| !tried.iter().any(|t| t.covers_about_the_same(b)))
+                .collect();
+            let budget = calls + self.options.max_ocr_calls / 2;
+            if should_stop() || !self.read_bands(gray, &more, budget, &mut calls, &mut best, should_stop)? {
+                return Ok(None);
             }
         }
         let Some(reading) = best.filter(Reading::looks_like_an_mrz) else { return Ok(Some(ScanResult::none(calls))) };
@@ -342,6 +313,67 @@ impl Scanner {
             glyph_lines: Some(reading.glyph_lines),
             disagreements,
         }))
+    }
+
+    /// Reads `bands` in turn until one gives a valid reading, one settles the search, or `calls`
+    /// reaches `budget`, keeping the best reading in `best`. `false` when `should_stop` said so.
+    fn read_bands(
+        &mut self,
+        gray: &GrayImage,
+        bands: &[Band],
+        budget: usize,
+        calls: &mut usize,
+        best: &mut Option<Reading>,
+        should_stop: &dyn Fn() -> bool,
+    ) -> Result<bool, OcrError> {
+        for band in bands {
+            let upright = cut_band(gray, band, false);
+            let flip_first = left_heaviness(&upright) < 0.0;
+            // The other orientation is the same cut turned half a turn (the sampling grid is
+            // centred), and evening out the lighting commutes with that turn: prepare it once.
+            let prepared_upright = normalise(&upright);
+            for flip in [flip_first, !flip_first] {
+                let turned;
+                let prepared = if flip {
+                    turned = imageops::rotate180(&prepared_upright);
+                    &turned
+                } else {
+                    &prepared_upright
+                };
+                // The fast model first; the float model as a second opinion on a reading that
+                // looks like an MRZ but fails a check.
+                for model in [Model::Fast, Model::Best] {
+                    if *calls >= budget {
+                        return Ok(true);
+                    }
+                    if should_stop() {
+                        return Ok(false);
+                    }
+                    *calls += 1;
+                    let lines = self.ocr(model)?.read(prepared)?;
+                    let reading = self.evaluate(&lines, prepared, band, flip);
+                    let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
+                    if let Some(reading) = reading {
+                        let valid = reading.checked.is_valid();
+                        if best.as_ref().is_none_or(|b| reading.rank() > b.rank()) {
+                            *best = Some(reading);
+                        }
+                        if valid {
+                            return Ok(true);
+                        }
+                    }
+                    if !looks_like_mrz {
+                        break;
+                    }
+                }
+                // The right orientation read as an MRZ that fails some check: the other way round
+                // would not read as an MRZ at all, and other bands are not the MRZ.
+                if best.as_ref().is_some_and(Reading::settles_the_search) {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(true)
     }
 
     fn ocr(&mut self, model: Model) -> Result<&mut MrzOcr, OcrError> {
