@@ -269,3 +269,23 @@ fn small_print_in_a_large_photo_is_found_on_a_larger_working_copy() {
     assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
     assert_eq!(result.valid(), Some(true));
 }
+
+/// A seed-10 page of ordinary text whose lines OCR read at MRZ length: with twenty-odd characters
+/// changed (letters for digits, alternatives chosen, a glyph merged) every check digit passes,
+/// which proves nothing. A reading counts as an MRZ only if at most one character in ten had to
+/// change, so the page has no MRZ.
+#[test]
+fn a_text_page_made_to_pass_its_check_digits_is_still_no_mrz() {
+    use docexam::mrz::dates::{CalendarDate, DatePolicy};
+    use docexam::scan::{ScanOptions, Scanner};
+    use docexam::synth::{Job, Kind, specimen};
+
+    let job = Job { kind: Kind::NoMrz, index: 1, seed: 10 };
+    assert_eq!(job.file_name(), "text_no_mrz_0001.png");
+    let specimen = specimen(&job).unwrap();
+    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
+    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
+    assert_eq!(result.lines, None, "{:?}", result.ocr_lines);
+    assert_eq!(result.valid(), None);
+}
