@@ -6,7 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use docexam::mrz::dates::{CalendarDate, DatePolicy};
+use docexam::scan::{ScanOptions, Scanner};
 use serde_json::Value;
+
+/// A scanner checking dates as of the day the committed specimens' truth was written.
+fn scanner() -> Scanner {
+    Scanner::new(DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap()), ScanOptions::default()).unwrap()
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -111,12 +118,9 @@ fn committed_specimens_are_read_and_judged_correctly() {
 /// three visual-zone blocks. Each is read whole and exactly.
 #[test]
 fn once_missed_specimens_are_read_whole() {
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     for (kind, index, seed, format) in [
         (Kind::Shadow, 7, 1, "TD1"),
         (Kind::Rotate270, 9, 1, "TD1"),
@@ -142,12 +146,9 @@ fn once_missed_specimens_are_read_whole() {
 /// what was merged.
 #[test]
 fn a_glyph_read_twice_is_merged_and_reported() {
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     for (kind, index, format, valid) in
         [(Kind::Noise, 11, "TD3", true), (Kind::Rotate90, 11, "TD1", true), (Kind::WrongCheck, 21, "MRV-A", false)]
     {
@@ -178,12 +179,9 @@ fn a_glyph_read_twice_is_merged_and_reported() {
 /// before it ends the search, so the right way up is still tried, and wins.
 #[test]
 fn a_merged_reading_of_garbage_does_not_end_the_search() {
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     let job = Job { kind: Kind::Photo, index: 5, seed: 3 };
     let specimen = specimen(&job).unwrap();
     let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
@@ -198,12 +196,9 @@ fn a_merged_reading_of_garbage_does_not_end_the_search() {
 #[test]
 fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
     use docexam::mrz::correct::SubstitutionReason;
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     let job = Job { kind: Kind::Photo, index: 18, seed: 5 };
     let specimen = specimen(&job).unwrap();
     assert_eq!(specimen.truth.format.as_deref(), Some("MRV-B"));
@@ -224,12 +219,9 @@ fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
 /// columns the other two lines occupy, so it is left out, reported, and the card reads exactly.
 #[test]
 fn a_stray_mark_beside_a_line_is_left_out_and_reported() {
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     for (seed, line, after_the_line) in [(8, 0, true), (4, 2, false)] {
         let job = Job { kind: Kind::Photo, index: 5, seed };
         let specimen = specimen(&job).unwrap();
@@ -251,8 +243,6 @@ fn a_stray_mark_beside_a_line_is_left_out_and_reported() {
 fn small_print_in_a_large_photo_is_found_on_a_larger_working_copy() {
     use docexam::imaging::decode::{DecodeLimits, decode};
     use docexam::imaging::locate::{find_bands, find_bands_at};
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
     let job = Job { kind: Kind::Photo, index: 12, seed: 9 };
@@ -263,8 +253,7 @@ fn small_print_in_a_large_photo_is_found_on_a_larger_working_copy() {
     let mrz_shaped = |bands: Vec<docexam::imaging::locate::Band>| bands.iter().filter(|b| b.has_mrz_geometry()).count();
     assert_eq!(mrz_shaped(find_bands(&gray, 3)), 0, "the usual working copy finds no MRZ-shaped band");
     assert!(mrz_shaped(find_bands_at(&gray, 3, 1200)) > 0);
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     let result = scanner.scan_bytes(&bytes).unwrap();
     assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
     assert_eq!(result.valid(), Some(true));
@@ -276,15 +265,12 @@ fn small_print_in_a_large_photo_is_found_on_a_larger_working_copy() {
 /// change, so the page has no MRZ.
 #[test]
 fn a_text_page_made_to_pass_its_check_digits_is_still_no_mrz() {
-    use docexam::mrz::dates::{CalendarDate, DatePolicy};
-    use docexam::scan::{ScanOptions, Scanner};
     use docexam::synth::{Job, Kind, specimen};
 
     let job = Job { kind: Kind::NoMrz, index: 1, seed: 10 };
     assert_eq!(job.file_name(), "text_no_mrz_0001.png");
     let specimen = specimen(&job).unwrap();
-    let policy = DatePolicy::new(CalendarDate::new(2026, 11, 23).unwrap());
-    let mut scanner = Scanner::new(policy, ScanOptions::default()).unwrap();
+    let mut scanner = scanner();
     let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
     assert_eq!(result.lines, None, "{:?}", result.ocr_lines);
     assert_eq!(result.valid(), None);
