@@ -79,7 +79,22 @@ pub struct DoubleRead {
 /// doubled reads sit 0.3-0.4 pitch apart, neighbours on a noisy page 0.8-1.2.
 const DOUBLE_READ_MAX_PITCH: f32 = 0.5;
 
+/// Characters left out at a line's ends, with their positions as read.
+pub type Strays = Vec<(usize, char)>;
+
+/// The horizontal centre of a character box `[left, top, right, bottom]`.
+pub fn box_centre(b: &[u32; 4]) -> f32 {
+    (b[0] + b[2]) as f32 / 2.0
+}
+
 impl OcrLine {
+    /// Whether text, candidates and boxes hold one entry per character each (hOCR without boxes
+    /// gives none of the geometry the repairs below need).
+    fn has_a_box_per_character(&self) -> bool {
+        let n = self.candidates.len();
+        self.boxes.len() == n && self.text.chars().count() == n
+    }
+
     /// This line with `excess` double reads merged into one position each, or `None` when the
     /// line has fewer than `excess` of them (or no character boxes). The candidates of a merged
     /// position are both readings and their alternatives, each scored by its confidence as a
@@ -87,13 +102,13 @@ impl OcrLine {
     /// digit, not OCR's first choice, decides between them.
     pub fn merge_double_reads(&self, excess: usize) -> Option<(OcrLine, Vec<DoubleRead>)> {
         let n = self.candidates.len();
-        if excess == 0 || n < 3 || self.boxes.len() != n || self.text.chars().count() != n {
+        if excess == 0 || n < 3 || !self.has_a_box_per_character() {
             return None;
         }
         if self.boxes.iter().any(|b| b[2] <= b[0]) {
             return None;
         }
-        let centres: Vec<f32> = self.boxes.iter().map(|b| (b[0] + b[2]) as f32 / 2.0).collect();
+        let centres: Vec<f32> = self.boxes.iter().map(box_centre).collect();
         let gaps: Vec<f32> = centres.windows(2).map(|w| w[1] - w[0]).collect();
         let mut sorted = gaps.clone();
         sorted.sort_by(f32::total_cmp);
@@ -145,12 +160,12 @@ impl OcrLine {
     /// This line without the characters at its ends whose centres lie outside `columns` (left and
     /// right edge in pixels), with those characters and their positions as read; `None` when
     /// none lies outside.
-    pub fn without_strays(&self, columns: [f32; 2]) -> Option<(OcrLine, Vec<(usize, char)>)> {
+    pub fn without_strays(&self, columns: [f32; 2]) -> Option<(OcrLine, Strays)> {
         let n = self.candidates.len();
-        if self.boxes.len() != n || self.text.chars().count() != n {
+        if !self.has_a_box_per_character() {
             return None;
         }
-        let inside = |b: &[u32; 4]| (columns[0]..=columns[1]).contains(&((b[0] + b[2]) as f32 / 2.0));
+        let inside = |b: &[u32; 4]| (columns[0]..=columns[1]).contains(&box_centre(b));
         let first = self.boxes.iter().position(inside)?;
         let end = self.boxes.iter().rposition(inside)? + 1;
         if first == 0 && end == n {

@@ -30,7 +30,7 @@ use crate::mrz::layout::Span;
 use crate::mrz::report::{FindingReport, MrzReport};
 use crate::mrz::{self, CheckedMrz, Verdict};
 use crate::ocr::glyph::{GlyphMatcher, GlyphScore, LineCells};
-use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine};
+use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine, Strays, box_centre};
 
 /// Longest side of the working copy the bands are looked for on again when the first found
 /// nothing like an MRZ.
@@ -450,9 +450,6 @@ struct FittedLine {
     strays: Strays,
 }
 
-/// Characters left out at a line's ends, with their positions as read.
-type Strays = Vec<(usize, char)>;
-
 /// OCR-B's round glyphs differ only in proportions a template cannot judge reliably at MRZ
 /// size: on two 350-image sets, 264 of the 265 places where the matcher disagreed with a right
 /// reading were among these. The matcher does not vote between them.
@@ -496,8 +493,8 @@ fn disagreements(lines: &[String], glyph_scores: &[Vec<Vec<GlyphScore>>]) -> Vec
     for (l, (line, scores)) in lines.iter().zip(glyph_scores).enumerate() {
         for (p, (read, cell)) in line.chars().zip(scores).enumerate() {
             let Some(best) = cell.first() else { continue };
-            let read_score = cell.iter().find(|g| g.ch == read).map_or(-1.0, |g| g.score);
             if matcher_disputes(read, best.ch) {
+                let read_score = cell.iter().find(|g| g.ch == read).map_or(-1.0, |g| g.score);
                 found.push(Disagreement {
                     at: Span::new(l as u8, p as u8, 1),
                     read,
@@ -513,24 +510,20 @@ fn disagreements(lines: &[String], glyph_scores: &[Vec<Vec<GlyphScore>>]) -> Vec
 /// The line lengths of the MRZ formats.
 const MRZ_LINE_LENGTHS: [usize; 3] = [30, 36, 44];
 
+/// The MRZ line length `len` exceeds by one or two characters, if any.
+fn mrz_length_just_below(len: usize) -> Option<usize> {
+    MRZ_LINE_LENGTHS.iter().rev().find(|&&target| len > target && len - target <= 2).copied()
+}
+
 impl FittedLine {
     /// `line` as read, or, when it is one or two characters longer than an MRZ line and has that
     /// many double reads, with them merged.
     fn new(line: &OcrLine) -> Self {
         let len = line.text.len();
-        let merged = MRZ_LINE_LENGTHS
-            .iter()
-            .rev()
-            .find(|&&target| len > target && len - target <= 2)
-            .and_then(|&target| line.merge_double_reads(len - target));
-        match merged {
-            Some((merged, double_reads)) => {
-                Self { line: merged, as_read: line.text.clone(), double_reads, strays: Vec::new() }
-            }
-            None => {
-                Self { line: line.clone(), as_read: line.text.clone(), double_reads: Vec::new(), strays: Vec::new() }
-            }
-        }
+        let (fitted, double_reads) = mrz_length_just_below(len)
+            .and_then(|target| line.merge_double_reads(len - target))
+            .unwrap_or_else(|| (line.clone(), Vec::new()));
+        Self { line: fitted, as_read: line.text.clone(), double_reads, strays: Vec::new() }
     }
 }
 
@@ -571,16 +564,15 @@ fn mrz_window(long: &[FittedLine]) -> Option<std::ops::Range<usize>> {
 fn without_strays(long: &[FittedLine], i: usize) -> Option<(OcrLine, Strays)> {
     let line = &long.get(i)?.line;
     let len = line.text.len();
-    let target = *MRZ_LINE_LENGTHS.iter().rev().find(|&&t| len > t && len - t <= 2)?;
-    let centre = |b: &[u32; 4]| (b[0] + b[2]) as f32 / 2.0;
+    let target = mrz_length_just_below(len)?;
     let neighbours: Vec<&OcrLine> = long
         .iter()
         .enumerate()
         .filter(|(j, l)| *j != i && j.abs_diff(i) <= 2 && l.line.text.len() == target)
         .map(|(_, l)| &l.line)
         .collect();
-    let left = neighbours.iter().filter_map(|l| l.boxes.first()).map(centre).reduce(f32::min)?;
-    let right = neighbours.iter().filter_map(|l| l.boxes.last()).map(centre).reduce(f32::max)?;
+    let left = neighbours.iter().filter_map(|l| l.boxes.first()).map(box_centre).reduce(f32::min)?;
+    let right = neighbours.iter().filter_map(|l| l.boxes.last()).map(box_centre).reduce(f32::max)?;
     let half_pitch = (right - left) / (target - 1) as f32 / 2.0;
     let (kept, strays) = line.without_strays([left - half_pitch, right + half_pitch])?;
     (kept.text.len() == target).then_some((kept, strays))
