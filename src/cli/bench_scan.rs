@@ -32,13 +32,30 @@ pub struct BenchScanArgs {
     pub misses: bool,
 }
 
-/// One line of truth.jsonl (fields the harness uses).
+/// One line of truth.jsonl (fields the harness uses). `docexam synth` writes `kind`; other
+/// generators and hand-made sets may call it `tier`. A record whose `format` names an MRZ but
+/// whose `lines` are null holds an MRZ nobody could transcribe: it is left out of the figures.
 #[derive(Debug, Deserialize)]
 struct Truth {
     file: String,
-    kind: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    tier: Option<String>,
     lines: Option<Vec<String>>,
     valid: Option<bool>,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+impl Truth {
+    fn kind(&self) -> &str {
+        self.kind.as_deref().or(self.tier.as_deref()).unwrap_or("-")
+    }
+
+    fn scorable(&self) -> bool {
+        self.lines.is_some() || self.format.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("none"))
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -159,7 +176,9 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let truth: Truth = serde_json::from_str(line)
             .with_context(|| format!("{} line {}: not a truth record", truth_path.display(), i + 1))?;
-        truths.push(truth);
+        if truth.scorable() {
+            truths.push(truth);
+        }
     }
     let files: Vec<PathBuf> = truths.iter().map(|t| args.dir.join(&t.file)).collect();
     let policy = DatePolicy::new(reference_date);
@@ -167,13 +186,13 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
     let mut misses = String::new();
     scan_files(&files, args.jobs, policy, |index, report| {
         if let Some(truth) = truths.get(index) {
-            by_kind.entry(truth.kind.clone()).or_default().add(truth, &report);
+            by_kind.entry(truth.kind().to_owned()).or_default().add(truth, &report);
             if args.misses && report.lines != truth.lines {
                 let _ = writeln!(
                     misses,
                     "{} ({}): read {:?}, expected {:?}{}",
                     truth.file,
-                    truth.kind,
+                    truth.kind(),
                     report.lines,
                     truth.lines,
                     report.error.as_deref().map(|e| format!(", error: {e}")).unwrap_or_default()

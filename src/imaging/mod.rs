@@ -2,6 +2,6 @@
 //! Pure functions over bytes and pixels: no file system, no UI, no OCR engine.
 
 pub mod decode;
-pub mod locate;
 pub mod morph;
 pub mod prepare;
+pub mod zone;

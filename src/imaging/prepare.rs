@@ -1,39 +1,9 @@
-//! Cutting a located band out of the full-resolution image, upright and at the character size
-//! OCR reads best, with uneven lighting and low contrast evened out.
+//! Cutting a located zone out of the full-resolution image, line by line, upright and at the
+//! character size OCR reads best, with uneven lighting and low contrast evened out.
 
 use image::{GrayImage, Luma};
 
-use super::locate::Band;
 use super::morph;
-
-/// Line pitch (pixels) the cut band is scaled to: OCR-B characters then stand about 16 px tall.
-/// Measured on the 350-image set: 42 px and 34 px read the same as 28 px, which is the fastest
-/// (Tesseract time grows with the width) and read one more low-resolution card.
-pub const TARGET_LINE_PITCH: f32 = 28.0;
-
-/// Cuts `band` out of `gray`, rotated so its lines run left to right (turned half a turn when
-/// `flip`), scaled to [`TARGET_LINE_PITCH`], with a margin.
-pub fn cut_band(gray: &GrayImage, band: &Band, flip: bool) -> GrayImage {
-    let lines = band.likely_lines() as f32;
-    let pitch = (band.thickness / lines).max(1.0);
-    let scale = TARGET_LINE_PITCH / pitch;
-    let margin = pitch * 0.8;
-    let out_w = ((band.length + 2.0 * margin) * scale).round().clamp(8.0, 4000.0) as u32;
-    let out_h = ((band.thickness + 2.0 * margin) * scale).round().clamp(8.0, 1000.0) as u32;
-    let angle = if flip { band.angle + std::f32::consts::PI } else { band.angle };
-    let (c, s) = (angle.cos(), angle.sin());
-    let (cx, cy) = band.centre;
-    let mut out = GrayImage::new(out_w, out_h);
-    let (half_w, half_h) = (out_w as f32 / 2.0, out_h as f32 / 2.0);
-    for (ox, oy, px) in out.enumerate_pixels_mut() {
-        let u = (ox as f32 + 0.5 - half_w) / scale;
-        let v = (oy as f32 + 0.5 - half_h) / scale;
-        let x = cx + u * c - v * s;
-        let y = cy + u * s + v * c;
-        *px = Luma([bilinear(gray, x, y)]);
-    }
-    out
-}
 
 fn bilinear(img: &GrayImage, x: f32, y: f32) -> u8 {
     let (w, h) = img.dimensions();
@@ -55,7 +25,8 @@ fn bilinear(img: &GrayImage, x: f32, y: f32) -> u8 {
 /// Evens out lighting (divides by the local background, found by a closing wider than a
 /// character) and stretches contrast so the darkest ink is black and the paper white.
 pub fn normalise(band: &GrayImage) -> GrayImage {
-    let k = (TARGET_LINE_PITCH * 0.9) as usize | 1;
+    // Wider than a character, so the closing fills every glyph with its paper.
+    let k = (TARGET_CAP_HEIGHT * 1.2) as usize | 1;
     let background = morph::close(band, k, k);
     let mut flat = GrayImage::new(band.width(), band.height());
     for ((o, p), b) in flat.iter_mut().zip(band.iter()).zip(background.iter()) {
@@ -88,6 +59,22 @@ pub fn normalise(band: &GrayImage) -> GrayImage {
     flat
 }
 
+/// Black ink on white paper: Otsu's threshold over the prepared cut.
+pub fn binarise(prepared: &GrayImage) -> GrayImage {
+    let mut hist = [0u64; 256];
+    for &v in prepared.iter() {
+        if let Some(h) = hist.get_mut(usize::from(v)) {
+            *h += 1;
+        }
+    }
+    let level = super::zone::otsu_level(&hist);
+    let mut out = prepared.clone();
+    for v in out.iter_mut() {
+        *v = if *v > level { 255 } else { 0 };
+    }
+    out
+}
+
 /// How much darker the left third of a cut band is than the right third: MRZ lines end in
 /// fillers, so an upright band is darker on the left. Positive means probably upright.
 pub fn left_heaviness(band: &GrayImage) -> f32 {
@@ -103,4 +90,86 @@ pub fn left_heaviness(band: &GrayImage) -> f32 {
         sum as f32 / ((x1 - x0).max(1) * h.max(1)) as f32
     };
     ink(0, third) - ink(w - third, w)
+}
+
+/// Capital height (pixels) every zone line is scaled to for OCR.
+pub const TARGET_CAP_HEIGHT: f32 = 24.0;
+
+/// Where each line of a cut zone stands in the cut: the row of its centre, and the column of its
+/// first character cell's centre and the pitch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CutLine {
+    /// Row of the line's centre.
+    pub centre_row: f32,
+    /// Column of character 0's centre.
+    pub first_column: f32,
+    /// Columns between character centres.
+    pub pitch: f32,
+    /// Characters the locator counted.
+    pub characters: usize,
+}
+
+/// Cuts each line of `zone` out of `gray` along its own centre line, scaled so its capitals
+/// stand [`TARGET_CAP_HEIGHT`] pixels tall, and stacks the lines at an even spacing, turned half
+/// a turn when `flip`. Whatever the spacing, size or skew on the page, OCR sees one layout.
+pub fn cut_zone(gray: &GrayImage, zone: &super::zone::Zone, flip: bool) -> (GrayImage, Vec<CutLine>) {
+    let height = zone.height().max(1.0);
+    let scale = TARGET_CAP_HEIGHT / height;
+    let pitch_out = zone.pitch() * scale;
+    let characters = zone.characters().max(1);
+    // Two pitches either side, and room for characters the locator did not see at
+    // either end (lost in the mask, or a line shorter than its format).
+    let margin_chars = 2.0 + zone.expected_characters().saturating_sub(characters) as f32;
+    let strip = 2.0 * TARGET_CAP_HEIGHT;
+    let pad = TARGET_CAP_HEIGHT * 0.6;
+    let out_w = ((characters as f32 - 1.0 + 2.0 * margin_chars) * pitch_out).round().clamp(8.0, 6000.0) as u32;
+    let out_h = (strip * zone.lines.len() as f32 + 2.0 * pad).round().clamp(8.0, 2000.0) as u32;
+    // Shrinking by more than 1.5 averages several samples per pixel.
+    let sub = if scale < 0.67 { ((1.0 / scale).ceil() as usize).min(4) } else { 1 };
+    let mut out = GrayImage::from_pixel(out_w, out_h, Luma([255]));
+    let mut cut_lines = Vec::with_capacity(zone.lines.len());
+    for (l, line) in zone.lines.iter().enumerate() {
+        let top = pad + strip * l as f32;
+        let centre_row = top + strip / 2.0;
+        let first_column = margin_chars * pitch_out;
+        // Every line at the zone's pitch: the lines of one MRZ share it, and one line's own
+        // estimate can be off where marks merged or broke.
+        let (along, across) = (1.0 / scale, 1.0 / scale);
+        let (ox, oy) = line.origin;
+        let ((ac, as_), (nc, ns)) = ((line.angle.cos(), line.angle.sin()), (-line.angle.sin(), line.angle.cos()));
+        for row in 0..strip as u32 {
+            let y_out = top as u32 + row;
+            if y_out >= out_h {
+                break;
+            }
+            for x_out in 0..out_w {
+                let mut sum = 0.0f32;
+                for sy in 0..sub {
+                    for sx in 0..sub {
+                        let fx = x_out as f32 + (sx as f32 + 0.5) / sub as f32 - first_column;
+                        let fy = y_out as f32 + (sy as f32 + 0.5) / sub as f32 - centre_row;
+                        let (u, v) = (fx * along, fy * across);
+                        sum += f32::from(bilinear(gray, ox + u * ac + v * nc, oy + u * as_ + v * ns));
+                    }
+                }
+                out.put_pixel(x_out, y_out, Luma([(sum / (sub * sub) as f32).round() as u8]));
+            }
+        }
+        cut_lines.push(CutLine { centre_row, first_column, pitch: pitch_out, characters: line.characters });
+    }
+    if flip {
+        let turned = image::imageops::rotate180(&out);
+        let (w, h) = (out_w as f32, out_h as f32);
+        let flipped = cut_lines
+            .iter()
+            .rev()
+            .map(|c| CutLine {
+                centre_row: h - c.centre_row,
+                first_column: w - (c.first_column + c.pitch * (c.characters.max(1) - 1) as f32),
+                ..*c
+            })
+            .collect();
+        return (turned, flipped);
+    }
+    (out, cut_lines)
 }

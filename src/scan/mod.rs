@@ -18,8 +18,8 @@ use image::{GrayImage, imageops};
 use serde::Serialize;
 
 use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
-use crate::imaging::locate::{Band, WORK_SIZE, find_bands, find_bands_at};
-use crate::imaging::prepare::{cut_band, left_heaviness, normalise};
+use crate::imaging::prepare::{binarise, cut_zone, left_heaviness, normalise};
+use crate::imaging::zone::{WORK_SIZE, Zone, find_zones};
 use crate::mrz::charset::char_value;
 use crate::mrz::correct::{
     Candidate, Correction, CorrectionOptions, CorrectionOutcome, DroppedRead, MergedRead, PositionCandidates, correct,
@@ -32,9 +32,9 @@ use crate::mrz::{self, CheckedMrz, Verdict};
 use crate::ocr::glyph::{GlyphMatcher, GlyphScore, LineCells};
 use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine, Strays, box_centre};
 
-/// Longest side of the working copy the bands are looked for on again when the first found
-/// nothing like an MRZ.
-const LARGER_WORK_SIZE: u32 = WORK_SIZE * 3 / 2;
+/// Longest side of the working copy the zones are looked for on again when the first found
+/// nothing like an MRZ (print too small for the first: a card filling little of a photo).
+const LARGER_WORK_SIZE: u32 = WORK_SIZE * 2;
 
 /// A reading counts as an MRZ only if at most one character in this many was changed, merged or
 /// left out. Measured: genuine reads on 1,750 generated images needed at most 2 changes (of 72 to
@@ -87,14 +87,25 @@ pub struct BandOutline {
 }
 
 impl BandOutline {
-    /// The outline of `band` read along `angle` (the band's own angle, or half a turn more).
-    fn new(band: &Band, angle: f32) -> Self {
-        let (c, s) = (angle.cos(), angle.sin());
-        let (cx, cy) = band.centre;
-        let (u, v) = (band.length / 2.0, band.thickness / 2.0);
-        // Same frame as `prepare::cut_band`: u along the lines, v across them, downwards as read.
-        let at = |u: f32, v: f32| [cx + u * c - v * s, cy + u * s + v * c];
-        Self { corners: [at(-u, -v), at(u, -v), at(u, v), at(-u, v)] }
+    /// The outline of `zone`: its lines from a pitch before the first character to a pitch after
+    /// the last, from a capital's height above the first line to one below the last; turned
+    /// half a turn when read `flipped`.
+    fn new(zone: &Zone, flipped: bool) -> Self {
+        let ((ac, as_), (nc, ns)) = zone.axes();
+        let (pitch, height) = (zone.pitch(), zone.height());
+        let (Some(first), Some(last)) = (zone.lines.first(), zone.lines.last()) else {
+            return Self { corners: [[0.0; 2]; 4] };
+        };
+        let end = pitch * zone.characters().max(1) as f32;
+        let at = |origin: (f32, f32), u: f32, v: f32| [origin.0 + u * ac + v * nc, origin.1 + u * as_ + v * ns];
+        let corners = [
+            at(first.origin, -pitch, -height),
+            at(first.origin, end, -height),
+            at(last.origin, end, height),
+            at(last.origin, -pitch, height),
+        ];
+        let [a, b, c, d] = corners;
+        Self { corners: if flipped { [c, d, a, b] } else { corners } }
     }
 
     /// The corners with x multiplied by `sx` and y by `sy` (e.g. into a scaled-down preview).
@@ -118,7 +129,7 @@ pub struct ScanResult {
     pub orientation_degrees: Option<f32>,
     /// OCR calls made.
     pub ocr_calls: usize,
-    /// Where the band that gave the reading lies; `None` when no MRZ was found.
+    /// Where the zone that gave the reading lies; `None` when no MRZ was found.
     pub band: Option<BandOutline>,
     /// The glyph matcher's reading of the same lines, character for character (`?` where it
     /// could not judge a cell); `None` when no MRZ was found.
@@ -208,13 +219,13 @@ pub struct Scanner {
     options: ScanOptions,
 }
 
-/// One reading of one band in one orientation.
+/// One reading of one zone in one orientation.
 struct Reading {
     ocr_lines: Vec<String>,
     correction: Correction,
     checked: CheckedMrz,
-    angle: f32,
-    band: Band,
+    flipped: bool,
+    zone: Zone,
     glyph_lines: Vec<String>,
     disagreements: Vec<Disagreement>,
 }
@@ -282,26 +293,26 @@ impl Scanner {
         gray: &GrayImage,
         should_stop: &dyn Fn() -> bool,
     ) -> Result<Option<ScanResult>, OcrError> {
-        let bands = find_bands(gray, self.options.max_bands);
+        let zones = candidates(find_zones(gray, WORK_SIZE), self.options.max_bands);
         if should_stop() {
             return Ok(None);
         }
         let mut calls = 0usize;
         let mut best: Option<Reading> = None;
-        if !self.read_bands(gray, &bands, self.options.max_ocr_calls, &mut calls, &mut best, should_stop)? {
+        if !self.read_zones(gray, &zones, self.options.max_ocr_calls, &mut calls, &mut best, should_stop)? {
             return Ok(None);
         }
         // Nothing like an MRZ in a large image: its print may be too small for the working copy
         // (a card filling little of a photo). Look again on a larger one, with a budget of its own.
         let longest = gray.width().max(gray.height());
-        if !best.as_ref().is_some_and(Reading::looks_like_an_mrz) && longest > LARGER_WORK_SIZE {
-            let tried = bands;
-            let more: Vec<Band> = find_bands_at(gray, self.options.max_bands, LARGER_WORK_SIZE)
+        if !best.as_ref().is_some_and(Reading::looks_like_an_mrz) && longest > WORK_SIZE {
+            let tried = zones;
+            let more: Vec<Zone> = candidates(find_zones(gray, LARGER_WORK_SIZE), self.options.max_bands)
                 .into_iter()
-                .filter(|b| !tried.iter().any(|t| t.covers_about_the_same(b)))
+                .filter(|z| !tried.iter().any(|t| t.covers_about_the_same(z)))
                 .collect();
             let budget = calls + self.options.max_ocr_calls / 2;
-            if should_stop() || !self.read_bands(gray, &more, budget, &mut calls, &mut best, should_stop)? {
+            if should_stop() || !self.read_zones(gray, &more, budget, &mut calls, &mut best, should_stop)? {
                 return Ok(None);
             }
         }
@@ -312,7 +323,8 @@ impl Scanner {
         let warnings: Vec<FindingReport> = disagreements.iter().map(|d| d.finding(&report)).collect();
         report.warnings.extend(warnings);
         // Rounded to a tenth, and 359.96 shown as 0.
-        let degrees = ((reading.angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0) + 0.0;
+        let angle = if reading.flipped { reading.zone.angle + std::f32::consts::PI } else { reading.zone.angle };
+        let degrees = ((angle.to_degrees() * 10.0).round() / 10.0).rem_euclid(360.0) + 0.0;
         Ok(Some(ScanResult {
             lines: Some(report.lines.clone()),
             ocr_lines: Some(reading.ocr_lines),
@@ -320,29 +332,31 @@ impl Scanner {
             correction: Some(reading.correction),
             orientation_degrees: Some(degrees),
             ocr_calls: calls,
-            band: Some(BandOutline::new(&reading.band, reading.angle)),
+            band: Some(BandOutline::new(&reading.zone, reading.flipped)),
             glyph_lines: Some(reading.glyph_lines),
             disagreements,
         }))
     }
 
-    /// Reads `bands` in turn until one gives a valid reading, one settles the search, or `calls`
+    /// Reads `zones` in turn until one gives a valid reading, one settles the search, or `calls`
     /// reaches `budget`, keeping the best reading in `best`. `false` when `should_stop` said so.
-    fn read_bands(
+    fn read_zones(
         &mut self,
         gray: &GrayImage,
-        bands: &[Band],
+        zones: &[Zone],
         budget: usize,
         calls: &mut usize,
         best: &mut Option<Reading>,
         should_stop: &dyn Fn() -> bool,
     ) -> Result<bool, OcrError> {
-        for band in bands {
-            let upright = cut_band(gray, band, false);
+        for zone in zones {
+            let (upright, _) = cut_zone(gray, zone, false);
             let flip_first = left_heaviness(&upright) < 0.0;
             // The other orientation is the same cut turned half a turn (the sampling grid is
             // centred), and evening out the lighting commutes with that turn: prepare it once.
-            let prepared_upright = normalise(&upright);
+            // Black on white: Tesseract's LSTM misreads grey edges of upscaled print (an H as a B
+            // on a 13-pixel passport scan) that it reads right once thresholded.
+            let prepared_upright = binarise(&normalise(&upright));
             for flip in [flip_first, !flip_first] {
                 let turned;
                 let prepared = if flip {
@@ -362,7 +376,7 @@ impl Scanner {
                     }
                     *calls += 1;
                     let lines = self.ocr(model)?.read(prepared)?;
-                    let reading = self.evaluate(&lines, prepared, band, flip);
+                    let reading = self.evaluate(&lines, prepared, zone, flip);
                     let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
                     if let Some(reading) = reading {
                         let valid = reading.checked.is_valid();
@@ -378,7 +392,7 @@ impl Scanner {
                     }
                 }
                 // The right orientation read as an MRZ that fails some check: the other way round
-                // would not read as an MRZ at all, and other bands are not the MRZ.
+                // would not read as an MRZ at all, and other zones are not the MRZ.
                 if best.as_ref().is_some_and(Reading::settles_the_search) {
                     return Ok(true);
                 }
@@ -398,7 +412,7 @@ impl Scanner {
     }
 
     /// Picks the MRZ lines out of what OCR read, corrects and checks them.
-    fn evaluate(&self, lines: &[OcrLine], prepared: &GrayImage, band: &Band, flip: bool) -> Option<Reading> {
+    fn evaluate(&self, lines: &[OcrLine], prepared: &GrayImage, zone: &Zone, flip: bool) -> Option<Reading> {
         let picked = pick_mrz_lines(lines)?;
         let glyph_scores: Vec<Vec<Vec<GlyphScore>>> = match &self.glyphs {
             Some(matcher) => {
@@ -427,17 +441,23 @@ impl Scanner {
         if checked.verdict() == Verdict::Unreadable {
             return None;
         }
-        let angle = if flip { band.angle + std::f32::consts::PI } else { band.angle };
         Some(Reading {
             ocr_lines: picked.iter().map(|l| l.as_read.clone()).collect(),
             correction,
             checked,
-            angle,
-            band: *band,
+            flipped: flip,
+            zone: zone.clone(),
             glyph_lines,
             disagreements,
         })
     }
+}
+
+/// The zones worth reading, at most `max`: MRZ-shaped ones first (best first), then the rest.
+fn candidates(mut zones: Vec<Zone>, max: usize) -> Vec<Zone> {
+    zones.sort_by(|a, b| b.has_mrz_shape().cmp(&a.has_mrz_shape()).then(b.score.total_cmp(&a.score)));
+    zones.truncate(max);
+    zones
 }
 
 /// An OCR line that may stand in an MRZ, with any double reads merged so it has an MRZ length.
