@@ -560,6 +560,7 @@ mod tests {
         let fonts = Fonts::load().unwrap();
         for c in ('A'..='Z').chain('0'..='9').chain(['<']) {
             assert!(render::has_glyph(&fonts.ocrb, c), "OCR-B lacks {c:?}");
+            assert!(render::has_glyph(&fonts.ocrb_sharp, c), "OCR-B Sharp lacks {c:?}");
         }
     }
 
