@@ -9,6 +9,7 @@ pub mod defects;
 pub mod degrade;
 pub mod identity;
 pub mod pack;
+pub mod pattern;
 pub mod render;
 pub mod rng;
 
