@@ -378,7 +378,8 @@ fn header(format: Format, front: bool) -> &'static str {
     }
 }
 
-fn inks(rng: &mut Rng) -> Inks {
+/// Label and value inks of a visual zone.
+pub(crate) fn inks(rng: &mut Rng) -> Inks {
     let label = *rng.pick(&[[40, 60, 120], [90, 50, 60], [40, 90, 80], [70, 70, 80]]).unwrap_or(&[60, 60, 90]);
     Inks { label: Rgb(label), value: Rgb([rng.int(15, 35) as u8, rng.int(15, 35) as u8, rng.int(20, 40) as u8]) }
 }
