@@ -19,8 +19,9 @@ pub struct SynthArgs {
     /// Images of each kind.
     #[arg(long, default_value_t = 25, value_name = "N")]
     pub per_kind: usize,
-    /// Kinds to generate, comma-separated (default: all): clean, lowres, jpeg, blur, noise,
-    /// rotate90, rotate180, rotate270, skew, shadow, low_contrast, photo, wrong_check, no_mrz.
+    /// Kinds to generate, comma-separated (default: all): clean, lowres, hires, jpeg, blur, noise,
+    /// rotate90, rotate180, rotate270, skew, shadow, low_contrast, photo, wrong_check, guilloche,
+    /// wide_spacing, small_print, no_mrz.
     #[arg(long, value_delimiter = ',', value_name = "KINDS")]
     pub kinds: Vec<String>,
     /// Seed: the same seed gives the same images, byte for byte.

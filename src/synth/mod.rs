@@ -8,7 +8,11 @@
 pub mod defects;
 pub mod degrade;
 pub mod identity;
+pub mod look;
 pub mod pack;
+pub mod page;
+pub mod pattern;
+pub mod print;
 pub mod render;
 pub mod rng;
 
@@ -28,7 +32,9 @@ use crate::mrz::layout::{Format, layout};
 
 use degrade::Raster;
 use identity::Identity;
-use render::{Fonts, document_size};
+use image::RgbaImage;
+use look::{Look, LookSummary};
+use render::{Fonts, Mm, document_size};
 use rng::Rng;
 
 /// Why a specimen could not be made.
@@ -50,6 +56,9 @@ pub enum SynthError {
     /// The wrong-check defect found no check digit to change (never expected).
     #[error("no check digit to alter")]
     NoCheckDigit,
+    /// The classic generator ([`Variety::Classic`]) never made this kind.
+    #[error("the classic generator has no kind {0}")]
+    NotClassic(Kind),
 }
 
 /// What a specimen tests.
@@ -97,13 +106,26 @@ pub enum Kind {
     /// No MRZ at all: a card front, a page of text, a picture.
     #[serde(rename = "no_mrz")]
     NoMrz,
+    /// A clean scan with a strong security pattern running behind and through the MRZ.
+    #[serde(rename = "guilloche")]
+    Guilloche,
+    /// A clean scan whose MRZ lines stand 2.3-3 capital heights apart.
+    #[serde(rename = "wide_spacing")]
+    WideSpacing,
+    /// A web-sized picture: the MRZ character pitch is 9-12 pixels.
+    #[serde(rename = "small_print")]
+    SmallPrint,
+    /// A big scan at 320-400 dpi.
+    #[serde(rename = "hires")]
+    Hires,
 }
 
 impl Kind {
     /// Every kind, in the order they are generated.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Clean,
         Kind::Lowres,
+        Kind::Hires,
         Kind::Jpeg,
         Kind::Blur,
         Kind::Noise,
@@ -115,6 +137,9 @@ impl Kind {
         Kind::LowContrast,
         Kind::Photo,
         Kind::WrongCheck,
+        Kind::Guilloche,
+        Kind::WideSpacing,
+        Kind::SmallPrint,
         Kind::NoMrz,
     ];
 
@@ -135,12 +160,41 @@ impl Kind {
             Kind::Photo => "photo",
             Kind::WrongCheck => "wrong_check",
             Kind::NoMrz => "no_mrz",
+            Kind::Guilloche => "guilloche",
+            Kind::WideSpacing => "wide_spacing",
+            Kind::SmallPrint => "small_print",
+            Kind::Hires => "hires",
         }
     }
 
-    /// Position in [`Kind::ALL`]; part of every specimen's seed.
-    pub fn ordinal(self) -> usize {
-        Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
+    /// The kind's number, part of every specimen's seed: the first fourteen kinds in their
+    /// original order, later kinds after them, so adding a kind changes no other specimen.
+    pub const fn ordinal(self) -> usize {
+        match self {
+            Kind::Clean => 0,
+            Kind::Lowres => 1,
+            Kind::Jpeg => 2,
+            Kind::Blur => 3,
+            Kind::Noise => 4,
+            Kind::Rotate90 => 5,
+            Kind::Rotate180 => 6,
+            Kind::Rotate270 => 7,
+            Kind::Skew => 8,
+            Kind::Shadow => 9,
+            Kind::LowContrast => 10,
+            Kind::Photo => 11,
+            Kind::WrongCheck => 12,
+            Kind::NoMrz => 13,
+            Kind::Guilloche => 14,
+            Kind::WideSpacing => 15,
+            Kind::SmallPrint => 16,
+            Kind::Hires => 17,
+        }
+    }
+
+    /// Whether the classic generator ([`Variety::Classic`]) made this kind.
+    pub const fn is_classic(self) -> bool {
+        self.ordinal() < 14
     }
 
     /// File extension: JPEG where the file itself is the degradation.
@@ -219,6 +273,10 @@ pub struct Truth {
     pub rotation_degrees: f64,
     /// The set seed (`docexam synth --seed`); with kind and index it determines the specimen.
     pub seed: u64,
+    /// What varied in this specimen (MRZ pitch, spacing, print, paper, layout); absent for
+    /// `no_mrz` and for the classic generator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub look: Option<LookSummary>,
 }
 
 /// One specimen to make.
@@ -303,16 +361,40 @@ impl Specimen {
     }
 }
 
-/// Makes one specimen.
+/// Which generator draws a specimen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variety {
+    /// Every specimen draws its own [`Look`]: MRZ geometry, print, paper and layout vary.
+    Wide,
+    /// The generator before looks (one MRZ geometry and rendering, the MRZ zone kept clear, one
+    /// layout per format), byte for byte, for the fourteen kinds it had. Tests that pin a
+    /// specimen once read wrongly use it, so the image stays the one they were written for.
+    Classic,
+}
+
+/// Makes one specimen (the wide generator: `docexam synth`).
 pub fn specimen(job: &Job) -> Result<Specimen, SynthError> {
+    specimen_of(job, Variety::Wide)
+}
+
+/// Makes one specimen as the classic generator did (only [`Kind::is_classic`] kinds).
+pub fn specimen_classic(job: &Job) -> Result<Specimen, SynthError> {
+    specimen_of(job, Variety::Classic)
+}
+
+/// Makes one specimen with the generator `variety`.
+pub fn specimen_of(job: &Job, variety: Variety) -> Result<Specimen, SynthError> {
+    if variety == Variety::Classic && !job.kind.is_classic() {
+        return Err(SynthError::NotClassic(job.kind));
+    }
     let mut rng = job_rng(job);
     let fonts = Fonts::load()?;
     match job.format() {
         Some(format) => {
             let plan = plan_mrz(job, format, &mut rng)?;
-            with_mrz(job, plan, &fonts, &mut rng)
+            with_mrz(job, plan, &fonts, &mut rng, variety)
         }
-        None => without_mrz(job, &fonts, &mut rng),
+        None => without_mrz(job, &fonts, &mut rng, variety),
     }
 }
 
@@ -331,6 +413,19 @@ pub fn mrz_truth(job: &Job) -> Result<Option<MrzTruth>, SynthError> {
     let Some(format) = job.format() else { return Ok(None) };
     let plan = plan_mrz(job, format, &mut job_rng(job))?;
     Ok(Some(MrzTruth { lines: plan.lines, failed: plan.failed }))
+}
+
+/// The look the wide generator gives `job` (None for `no_mrz`), without rendering anything, for
+/// tests that measure what a specimen varies.
+pub fn look_of(job: &Job) -> Option<Look> {
+    job.format().map(|format| Look::random(&mut look_rng(job), job.kind, format))
+}
+
+/// The look's own generator, apart from the job's: the classic and the wide generator give a job
+/// the same person, resolution, scan and degradation, and differ only in the look.
+fn look_rng(job: &Job) -> Rng {
+    const LOOK: u64 = 0x004C_4F4F_4B00_0000;
+    Rng::new(rng::mix(job.seed ^ LOOK, job.kind.ordinal() as u64, job.index as u64))
 }
 
 fn job_rng(job: &Job) -> Rng {
@@ -427,19 +522,33 @@ fn corner_mm(format: Format) -> f32 {
     if format == Format::Td1 { 3.18 } else { 2.5 }
 }
 
-fn with_mrz(job: &Job, plan: MrzPlan, fonts: &Fonts, rng: &mut Rng) -> Result<Specimen, SynthError> {
+/// The document with rounded corners at `dpi`: the classic page, or the look's sheet.
+fn draw_card(fonts: &Fonts, rng: &mut Rng, plan: &MrzPlan, dpi: f32, look: Option<&Look>) -> RgbaImage {
+    let MrzPlan { format, identity, lines, .. } = plan;
+    match look {
+        Some(look) => page::render_sheet(fonts, rng, *format, identity, lines, dpi, look).image,
+        None => {
+            let doc = render::render_document(fonts, rng, *format, identity, lines, dpi);
+            degrade::rounded_card(&doc, Mm { dpi }.px(corner_mm(*format)))
+        }
+    }
+}
+
+fn with_mrz(job: &Job, plan: MrzPlan, fonts: &Fonts, rng: &mut Rng, variety: Variety) -> Result<Specimen, SynthError> {
     let kind = job.kind;
-    let MrzPlan { format, identity, lines, failed } = plan;
+    let look = (variety == Variety::Wide).then(|| Look::random(&mut look_rng(job), kind, plan.format));
+    let (format, failed) = (plan.format, plan.failed);
     let mut truth = Truth {
         file: job.file_name(),
         kind,
         format: Some(format.name().to_owned()),
-        lines: Some(lines.clone()),
+        lines: Some(plan.lines.clone()),
         valid: Some(failed.is_none()),
         failed_check: failed.map(|c| c.key().to_owned()),
         dpi: 300,
         rotation_degrees: 0.0,
         seed: job.seed,
+        look: None,
     };
     let (w_mm, _) = document_size(format);
     if kind == Kind::Photo {
@@ -447,22 +556,35 @@ fn with_mrz(job: &Job, plan: MrzPlan, fonts: &Fonts, rng: &mut Rng) -> Result<Sp
         // Render a little sharper than the photo needs, as a camera lens would resolve it.
         let target_dpi = fill * frame.0 as f32 / (w_mm / 25.4);
         let render_dpi = (target_dpi * 1.3).clamp(150.0, 450.0).round();
-        let doc = render::render_document(fonts, &mut rng.fork(), format, &identity, &lines, render_dpi);
-        let card = degrade::rounded_card(&doc, render::Mm { dpi: render_dpi }.px(corner_mm(format)));
+        let card = draw_card(fonts, &mut rng.fork(), &plan, render_dpi, look.as_ref());
         let (photo, geometry) = degrade::phone_photo(&card, render_dpi, &mut rng.fork(), frame, fill)?;
         let (jpeg, decoded) = Raster::Rgb(photo).jpeg(rng.int(78, 90) as u8)?;
         truth.dpi = geometry.effective_dpi.round() as u32;
         truth.rotation_degrees = round_tenth(geometry.roll_degrees);
+        truth.look = look.map(|l| l.summary(truth.dpi));
         return Ok(Specimen { image: decoded.into_dynamic(), truth, jpeg: Some(jpeg) });
     }
-    let dpi = if kind == Kind::Lowres { rng.int(150, 200) as f32 } else { 300.0 };
+    let dpi = match (kind, &look) {
+        (Kind::Lowres, _) => rng.int(150, 200) as f32,
+        // Web-sized: the MRZ pitch comes out at 9-12 pixels.
+        (Kind::SmallPrint, Some(look)) => (rng.range_f32(9.05, 11.95) * 25.4 / look.geometry.pitch_mm).round(),
+        (Kind::Hires, _) => rng.int(320, 400) as f32,
+        _ => 300.0,
+    };
     truth.dpi = dpi as u32;
-    let doc = render::render_document(fonts, &mut rng.fork(), format, &identity, &lines, dpi);
-    let card = degrade::rounded_card(&doc, render::Mm { dpi }.px(corner_mm(format)));
+    let card = draw_card(fonts, &mut rng.fork(), &plan, dpi, look.as_ref());
     let bed = degrade::scan(&card, &mut rng.fork(), dpi);
     // Most scanners are set to grey; some plain scans keep colour. Degraded scans stay grey,
-    // which keeps the committed set small and loses nothing the degradation tests.
-    let colour = matches!(kind, Kind::Clean | Kind::Lowres | Kind::Jpeg) && rng.chance(0.25);
+    // which keeps the committed set small and loses nothing the degradation tests; half the
+    // guilloche scans are in colour, where the pattern's hue tells it from the ink.
+    let colour = match kind {
+        Kind::Clean | Kind::Lowres | Kind::Jpeg | Kind::WideSpacing | Kind::SmallPrint | Kind::Hires => {
+            rng.chance(0.25)
+        }
+        Kind::Guilloche => rng.chance(0.5),
+        _ => false,
+    };
+    truth.look = look.map(|l| l.summary(truth.dpi));
     let mut raster = Raster::from_rgb(bed, !colour);
     let mut jpeg = None;
     match kind {
@@ -495,7 +617,15 @@ fn with_mrz(job: &Job, plan: MrzPlan, fonts: &Fonts, rng: &mut Rng) -> Result<Sp
             let (range, centre) = (rng.range_f32(0.25, 0.4), rng.range_f32(110.0, 150.0));
             raster.low_contrast(range, centre);
         }
-        Kind::Clean | Kind::Lowres | Kind::WrongCheck | Kind::Photo | Kind::NoMrz => {}
+        Kind::Clean
+        | Kind::Lowres
+        | Kind::WrongCheck
+        | Kind::Photo
+        | Kind::NoMrz
+        | Kind::Guilloche
+        | Kind::WideSpacing
+        | Kind::SmallPrint
+        | Kind::Hires => {}
     }
     Ok(Specimen { image: raster.into_dynamic(), truth, jpeg })
 }
@@ -504,7 +634,7 @@ fn round_tenth(x: f32) -> f64 {
     (f64::from(x) * 10.0).round() / 10.0
 }
 
-fn without_mrz(job: &Job, fonts: &Fonts, rng: &mut Rng) -> Result<Specimen, SynthError> {
+fn without_mrz(job: &Job, fonts: &Fonts, rng: &mut Rng, variety: Variety) -> Result<Specimen, SynthError> {
     let mut truth = Truth {
         file: job.file_name(),
         kind: job.kind,
@@ -515,12 +645,19 @@ fn without_mrz(job: &Job, fonts: &Fonts, rng: &mut Rng) -> Result<Specimen, Synt
         dpi: 300,
         rotation_degrees: 0.0,
         seed: job.seed,
+        look: None,
     };
     let image = match job.no_mrz_variant() {
         NoMrzVariant::CardFront => {
+            let look = (variety == Variety::Wide).then(|| Look::random(&mut look_rng(job), job.kind, Format::Td1));
             let identity = Identity::random(&mut rng.fork(), Format::Td1, false);
-            let doc = render::render_card_front(fonts, &mut rng.fork(), &identity, 300.0);
-            let card = degrade::rounded_card(&doc, render::Mm { dpi: 300.0 }.px(corner_mm(Format::Td1)));
+            let card = match &look {
+                Some(look) => page::render_front(fonts, &mut rng.fork(), &identity, 300.0, look),
+                None => {
+                    let doc = render::render_card_front(fonts, &mut rng.fork(), &identity, 300.0);
+                    degrade::rounded_card(&doc, Mm { dpi: 300.0 }.px(corner_mm(Format::Td1)))
+                }
+            };
             let bed = degrade::scan(&card, &mut rng.fork(), 300.0);
             Raster::from_rgb(bed, !rng.chance(0.2)).into_dynamic()
         }
@@ -560,7 +697,18 @@ mod tests {
         let fonts = Fonts::load().unwrap();
         for c in ('A'..='Z').chain('0'..='9').chain(['<']) {
             assert!(render::has_glyph(&fonts.ocrb, c), "OCR-B lacks {c:?}");
+            assert!(render::has_glyph(&fonts.ocrb_sharp, c), "OCR-B Sharp lacks {c:?}");
         }
+    }
+
+    #[test]
+    fn new_kinds_take_new_numbers() {
+        let ordinals: std::collections::BTreeSet<usize> = Kind::ALL.iter().map(|k| k.ordinal()).collect();
+        assert_eq!(ordinals, (0..Kind::ALL.len()).collect());
+        assert_eq!(Kind::NoMrz.ordinal(), 13, "the fourteen original kinds keep their seeds");
+        assert_eq!(Kind::ALL.iter().filter(|k| k.is_classic()).count(), 14);
+        let job = Job { kind: Kind::Guilloche, index: 0, seed: 1 };
+        assert!(matches!(specimen_classic(&job), Err(SynthError::NotClassic(Kind::Guilloche))));
     }
 
     #[test]

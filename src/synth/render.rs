@@ -17,6 +17,8 @@ use super::rng::Rng;
 
 /// OCR-B (public domain, assets/fonts/LICENSE-OCRB.txt): the MRZ font, also the glyph matcher's templates.
 pub(crate) const OCRB_FONT: &[u8] = include_bytes!("../../assets/fonts/OCRB.otf");
+/// OCR-B Sharp (same author and licence, assets/fonts/LICENSE-OCRBS.txt): square stroke ends.
+const OCRB_SHARP_FONT: &[u8] = include_bytes!("../../assets/fonts/OCRBS.otf");
 const SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// ICAO 9303 Part 3: 10 characters per inch.
@@ -24,11 +26,13 @@ pub const MRZ_PITCH_MM: f32 = 2.54;
 /// Nominal spacing of MRZ lines.
 pub const MRZ_LINE_PITCH_MM: f32 = 4.23;
 
-/// The two bundled fonts.
+/// The bundled fonts.
 #[derive(Debug)]
 pub struct Fonts {
     /// OCR-B, for the MRZ.
     pub ocrb: FontRef<'static>,
+    /// OCR-B with square stroke ends, the second cut specimens may print their MRZ in.
+    pub ocrb_sharp: FontRef<'static>,
     /// DejaVu Sans, for the visual zone (it has the diacritics).
     pub sans: FontRef<'static>,
 }
@@ -37,8 +41,9 @@ impl Fonts {
     /// Parses the bundled fonts (cheap: tables are read lazily).
     pub fn load() -> Result<Self, SynthError> {
         let ocrb = FontRef::try_from_slice(OCRB_FONT).map_err(|_| SynthError::Font("OCRB.otf"))?;
+        let ocrb_sharp = FontRef::try_from_slice(OCRB_SHARP_FONT).map_err(|_| SynthError::Font("OCRBS.otf"))?;
         let sans = FontRef::try_from_slice(SANS).map_err(|_| SynthError::Font("DejaVuSans.ttf"))?;
-        Ok(Self { ocrb, sans })
+        Ok(Self { ocrb, ocrb_sharp, sans })
     }
 }
 
@@ -373,7 +378,8 @@ fn header(format: Format, front: bool) -> &'static str {
     }
 }
 
-fn inks(rng: &mut Rng) -> Inks {
+/// Label and value inks of a visual zone.
+pub(crate) fn inks(rng: &mut Rng) -> Inks {
     let label = *rng.pick(&[[40, 60, 120], [90, 50, 60], [40, 90, 80], [70, 70, 80]]).unwrap_or(&[60, 60, 90]);
     Inks { label: Rgb(label), value: Rgb([rng.int(15, 35) as u8, rng.int(15, 35) as u8, rng.int(20, 40) as u8]) }
 }
