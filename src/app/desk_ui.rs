@@ -477,7 +477,11 @@ fn image_panel(ui: &mut egui::Ui, document: &Document, views: &Views, out: &mut 
     let (rect, _) = ui.allocate_exact_size(shown, egui::Sense::hover());
     egui::Image::new((texture.id(), shown)).paint_at(ui, rect);
     if let Some(band) = views.band {
-        let colour = if document.report.as_ref().is_some_and(|r| r.valid) { GOOD } else { BAD };
+        let colour = match document.report.as_ref().map(|r| r.verdict) {
+            Some(crate::mrz::Verdict::Valid) => GOOD,
+            Some(crate::mrz::Verdict::NeedsReview) => WARN,
+            _ => BAD,
+        };
         let points: Vec<egui::Pos2> = band.iter().map(|[x, y]| rect.min + egui::vec2(x * scale, y * scale)).collect();
         for i in 0..points.len() {
             ui.painter().line_segment([points[i], points[(i + 1) % points.len()]], egui::Stroke::new(2.5, colour));

@@ -114,6 +114,10 @@ pub fn verdict_banner(document: &Document) -> (String, Color32) {
                 BAD,
             ),
             Verdict::Unreadable => ("MRZ NOT READABLE".to_owned(), WARN),
+            Verdict::NeedsReview => (
+                format!("MRZ NEEDS REVIEW: {} character(s) doubtful, compare with the document", report.doubts.len()),
+                WARN,
+            ),
         },
     }
 }

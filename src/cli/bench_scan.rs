@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Deserialize;
 
+use docexam::mrz::Verdict;
 use docexam::mrz::dates::{CalendarDate, DatePolicy};
 
 use super::scan::{FileReport, scan_files};
@@ -68,6 +69,8 @@ struct Tally {
     chars_right: usize,
     glyph_chars_right: usize,
     wrong_reported_valid: usize,
+    needs_review: usize,
+    needs_review_exact: usize,
     should_be_invalid: usize,
     invalid_caught: usize,
     without_mrz: usize,
@@ -108,6 +111,12 @@ impl Tally {
                 if got.valid == Some(true) && !exact {
                     self.wrong_reported_valid += 1;
                 }
+                if got.verdict == Some(Verdict::NeedsReview) {
+                    self.needs_review += 1;
+                    if exact {
+                        self.needs_review_exact += 1;
+                    }
+                }
                 if truth.valid == Some(false) {
                     self.should_be_invalid += 1;
                     if got.valid == Some(false) {
@@ -136,6 +145,8 @@ impl Tally {
         self.chars_right += other.chars_right;
         self.glyph_chars_right += other.glyph_chars_right;
         self.wrong_reported_valid += other.wrong_reported_valid;
+        self.needs_review += other.needs_review;
+        self.needs_review_exact += other.needs_review_exact;
         self.should_be_invalid += other.should_be_invalid;
         self.invalid_caught += other.invalid_caught;
         self.without_mrz += other.without_mrz;
@@ -155,13 +166,18 @@ impl Tally {
             |n: usize, d: usize| if d == 0 { "-".to_owned() } else { format!("{:.1} %", 100.0 * n as f64 / d as f64) };
         let frac = |n: usize, d: usize| if d == 0 { "-".to_owned() } else { format!("{n}/{d}") };
         format!(
-            "| {kind} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            "| {kind} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
             self.images,
             pct(self.detected, self.with_mrz),
             pct(self.exact, self.with_mrz),
             pct(self.chars_right, self.chars),
             pct(self.glyph_chars_right, self.chars),
             self.wrong_reported_valid,
+            if self.needs_review == 0 {
+                "0".to_owned()
+            } else {
+                format!("{} ({} exact)", self.needs_review, self.needs_review_exact)
+            },
             frac(self.invalid_caught, self.should_be_invalid),
             frac(self.false_detections, self.without_mrz),
             self.median_ms()
@@ -204,9 +220,9 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| kind | images | MRZ found | exact MRZ | characters right | glyph matcher alone | wrong read reported valid | wrong check digit caught | MRZ reported on images without one | median ms |"
+        "| kind | images | MRZ found | exact MRZ | characters right | glyph matcher alone | wrong read reported valid | needs review | wrong check digit caught | MRZ reported on images without one | median ms |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
     let mut all = Tally::default();
     for (kind, tally) in &by_kind {
         let _ = writeln!(out, "{}", tally.row(kind));

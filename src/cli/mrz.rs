@@ -34,6 +34,8 @@ pub struct MrzArgs {
 const EXIT_VALID: u8 = 0;
 const EXIT_INVALID: u8 = 1;
 const EXIT_UNREADABLE: u8 = 2;
+/// Never for text (the text is what was given); kept distinct should a reading ever reach here.
+const EXIT_NEEDS_REVIEW: u8 = 3;
 
 pub fn run(args: &MrzArgs, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
     let text = if args.lines.is_empty() { read_stdin()? } else { args.lines.join("\n") };
@@ -59,6 +61,7 @@ pub fn run(args: &MrzArgs, reference_date: CalendarDate) -> anyhow::Result<ExitC
         Verdict::Valid => EXIT_VALID,
         Verdict::Invalid => EXIT_INVALID,
         Verdict::Unreadable => EXIT_UNREADABLE,
+        Verdict::NeedsReview => EXIT_NEEDS_REVIEW,
     }))
 }
 
@@ -89,6 +92,7 @@ pub fn render_text(report: &MrzReport) -> String {
         Verdict::Valid => "VALID",
         Verdict::Invalid => "INVALID",
         Verdict::Unreadable => "UNREADABLE",
+        Verdict::NeedsReview => "NEEDS REVIEW",
     };
     let format = report.format_description.unwrap_or("no MRZ format");
     let _ = writeln!(out, "{format}: {verdict}");

@@ -13,9 +13,12 @@ use clap::Args;
 use serde::Serialize;
 
 use docexam::imaging::decode::DecodeLimits;
+use docexam::mrz::Verdict;
 use docexam::mrz::correct::Correction;
 use docexam::mrz::dates::{CalendarDate, DatePolicy};
+use docexam::mrz::doubt::Doubt;
 use docexam::mrz::report::{CheckReport, FieldReport, FindingReport};
+use docexam::scan::review::CharacterEvidence;
 use docexam::scan::{Disagreement, ScanOptions, ScanResult, Scanner};
 
 /// Arguments of `docexam scan`.
@@ -29,6 +32,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// With --json: also what OCR and the glyph matcher saw at every character (for tuning).
+    #[arg(long, requires = "json")]
+    pub evidence: bool,
+
     /// Image files (PNG, JPEG, TIFF, BMP, WebP).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
@@ -40,8 +47,12 @@ pub struct FileReport {
     pub path: String,
     /// The MRZ lines read (after correction), or null when none was found.
     pub lines: Option<Vec<String>>,
-    /// true / false, or null when no MRZ was found.
+    /// true / false, or null when no MRZ was found or the reading needs review.
     pub valid: Option<bool>,
+    /// "valid", "invalid" or "needs_review"; null when no MRZ was found.
+    pub verdict: Option<Verdict>,
+    /// Characters of the reading no evidence confirms, with what else they may be.
+    pub doubts: Vec<Doubt>,
     pub format: Option<String>,
     pub verdict_reason: Option<String>,
     pub fields: Vec<FieldReport>,
@@ -63,6 +74,9 @@ pub struct FileReport {
     pub timing_ms: f64,
     /// Why the file could not be scanned (the other files still are).
     pub error: Option<String>,
+    /// What the readers saw at every character (`--evidence` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<Vec<CharacterEvidence>>>,
 }
 
 impl FileReport {
@@ -71,6 +85,8 @@ impl FileReport {
             path: path.display().to_string(),
             lines: None,
             valid: None,
+            verdict: None,
+            doubts: Vec::new(),
             format: None,
             verdict_reason: None,
             fields: Vec::new(),
@@ -86,15 +102,18 @@ impl FileReport {
             ocr_calls: 0,
             timing_ms: (timing_ms * 10.0).round() / 10.0,
             error: None,
+            evidence: None,
         };
         match result {
             Err(message) => out.error = Some(message),
             Ok(scan) => {
                 out.valid = scan.valid();
+                out.verdict = scan.verdict();
                 out.lines = scan.lines;
                 out.ocr_lines = scan.ocr_lines;
                 out.glyph_lines = scan.glyph_lines;
                 out.disagreements = scan.disagreements;
+                out.evidence = Some(scan.evidence);
                 out.corrections = scan.correction;
                 out.orientation = scan.orientation_degrees;
                 out.ocr_calls = scan.ocr_calls;
@@ -106,6 +125,7 @@ impl FileReport {
                     out.failed_checks = report.failed_checks;
                     out.errors = report.errors;
                     out.warnings = report.warnings;
+                    out.doubts = report.doubts;
                 }
             }
         }
@@ -190,6 +210,10 @@ pub fn run(args: &ScanArgs, reference_date: CalendarDate) -> anyhow::Result<Exit
             failures += 1;
         }
         let text = if args.json {
+            let mut report = report;
+            if !args.evidence {
+                report.evidence = None;
+            }
             let mut line = serde_json::to_string(&report).context("cannot write JSON")?;
             line.push('\n');
             line
@@ -209,12 +233,17 @@ fn summary(r: &FileReport) -> String {
         let _ = writeln!(out, "ERROR {error}");
         return out;
     }
-    match (r.valid, &r.lines) {
+    match (r.verdict, &r.lines) {
         (None, _) | (_, None) => {
             let _ = writeln!(out, "no MRZ found ({:.0} ms)", r.timing_ms);
         }
-        (Some(valid), Some(lines)) => {
-            let verdict = if valid { "VALID" } else { "INVALID" };
+        (Some(verdict), Some(lines)) => {
+            let verdict = match verdict {
+                Verdict::Valid => "VALID",
+                Verdict::Invalid => "INVALID",
+                Verdict::NeedsReview => "NEEDS REVIEW",
+                Verdict::Unreadable => "UNREADABLE",
+            };
             let format = r.format.as_deref().unwrap_or("?");
             let orientation = (r.orientation.unwrap_or(0.0).round() as i64).rem_euclid(360);
             let _ = writeln!(out, "{verdict} {format}, rotated {orientation}°, {:.0} ms", r.timing_ms);

@@ -11,7 +11,8 @@
 //! | `mrz.name_integrity`   | `digit_in_name`, `filler_lookalike_in_name`, `stray_letter_in_name`, `possibly_truncated_name`, `empty_primary_identifier`, `empty_name`, illegal characters in the name | no name field |
 //!
 //! Every hook answers "not checked", with the reason, when there is no readable MRZ (none found,
-//! not read, or text that fits no MRZ format). Warnings that do not fail a hook but concern it
+//! not read, or text that fits no MRZ format), and instead of a pass when the reading needs review
+//! (`needs_review`: characters no check digit or second reader confirms). Warnings that do not fail a hook but concern it
 //! (`deprecated_country_code`, `nonstandard_document_code`, `filler_in_document_number`, `sex_x`)
 //! are listed in `warning_codes`. A finding concerns a field when it names the field or lies
 //! inside it.
@@ -96,7 +97,31 @@ pub fn evaluate(hook: AutomationHook, mrz: &MrzInput<'_>) -> MachineResult {
     }
 }
 
+/// A pass needs evidence: on a reading that needs review every pass becomes "not checked",
+/// naming the doubtful characters. Failures stand: they say what is wrong whatever the doubt.
 fn from_report(hook: AutomationHook, report: &MrzReport) -> MachineResult {
+    let result = answer_from_report(hook, report);
+    if report.verdict != Verdict::NeedsReview || result.answer != Answer::Pass {
+        return result;
+    }
+    let places: Vec<String> = report.doubts.iter().map(|d| format!("{} {:?}", d.at.human(), d.read)).collect();
+    let mut doubtful = MachineResult::new(
+        hook,
+        Answer::NotChecked,
+        format!(
+            "needs review: the machine would pass this, but {} character(s) of the reading have no evidence ({}); \
+             compare them with the document",
+            places.len(),
+            places.join(", ")
+        ),
+    )
+    .with_codes(vec!["needs_review".to_owned()]);
+    doubtful.checks = result.checks;
+    doubtful.warning_codes = result.warning_codes;
+    doubtful
+}
+
+fn answer_from_report(hook: AutomationHook, report: &MrzReport) -> MachineResult {
     match hook {
         AutomationHook::MrzFormat => format(report),
         AutomationHook::MrzCheckDigits => check_digits(report),

@@ -234,6 +234,40 @@ fn an_expired_document_pre_fails_its_item() {
     assert_eq!((suggestion.outcome, suggestion.refusal_reasons), (Outcome::Refuse, vec![RefusalReason::A]));
 }
 
+/// A scanned reading with a character no second reader confirmed.
+fn needs_review(fields: &MrzFields) -> MrzReport {
+    use crate::mrz::doubt::{Doubt, DoubtReason};
+    let at = crate::mrz::layout::Span::new(0, 7, 1);
+    let doubt = Doubt {
+        at,
+        field: Some("name"),
+        read: 'I',
+        candidates: vec!['1'],
+        reason: DoubtReason::ReadersDisagree { ocr: 'I', glyph: 'T' },
+        explanation: "read as 'I': OCR read 'I' and the OCR-B glyph matcher 'T'".to_owned(),
+    };
+    report(Format::Td3, fields).with_doubts(vec![doubt])
+}
+
+#[test]
+fn a_reading_that_needs_review_passes_no_item_but_still_fails_what_is_wrong() {
+    let report = needs_review(&specimen());
+    assert_eq!(report.verdict, Verdict::NeedsReview);
+    let inspection = start_with(&report);
+    for id in ["B01", "B02", "C01", "C02", "C03", "C06", "C11"] {
+        let m = machine(&inspection, id);
+        assert_eq!(m.answer, Answer::NotChecked, "{id}: {}", m.reason);
+        assert_eq!(m.finding_codes, ["needs_review"], "{id}");
+        assert!(m.reason.starts_with("needs review") && m.reason.contains("L1 8"), "{id}: {}", m.reason);
+        assert_eq!(answer_of(&inspection, id), Answer::NotChecked);
+    }
+    let mut fields = specimen();
+    fields.date_of_expiry = "240415".to_owned();
+    let inspection = start_with(&needs_review(&fields));
+    assert_eq!(machine(&inspection, "B02").answer, Answer::Fail, "expired whatever the doubt");
+    assert_eq!(machine(&inspection, "C02").answer, Answer::NotChecked);
+}
+
 #[test]
 fn no_mrz_leaves_every_mrz_item_not_checked_with_the_reason() {
     let manual = mrz_manual();

@@ -33,10 +33,10 @@ use super::layout::{CharClass, Format, Span, layout};
 use super::{CheckSlot, RawMrz};
 
 /// The letters an ICAO 9303 document code begins with.
-const ICAO_DOCUMENT_LETTERS: [u8; 5] = [b'A', b'C', b'I', b'P', b'V'];
+pub const ICAO_DOCUMENT_LETTERS: [u8; 5] = [b'A', b'C', b'I', b'P', b'V'];
 
 /// One OCR alternative at a position.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Candidate {
     /// The character.
     pub ch: char,
@@ -74,6 +74,9 @@ pub enum SubstitutionReason {
     /// The document code's first letter was none of ICAO's (`A C I P V`) and OCR offered one as an
     /// alternative; the letter also decides the format (a visa `V` read as `N` is not a passport).
     DocumentCode,
+    /// The issuing state or nationality was no code in the ICAO table and exactly one code is a
+    /// single look-alike away (`VNH` for `VNM`). No check digit covers these codes.
+    CountryCode,
     /// A low-confidence character was replaced by an OCR alternative so the check digit passes.
     CheckDigit {
         /// The check that decided.
@@ -206,17 +209,64 @@ fn letter_lookalike(c: u8) -> Option<u8> {
     })
 }
 
+/// OCR-B look-alikes: what a character may be mistaken for at print and scan quality (the
+/// confusions seen between Tesseract and the glyph matcher on the development sets, and their
+/// reverses). Closed and open shapes (`0` and `U`) are not among them.
+pub fn lookalikes(c: char) -> &'static str {
+    match c {
+        '0' => "ODQ",
+        'O' => "0DQCG",
+        'D' => "0OB",
+        'Q' => "O0G",
+        'U' => "VJ",
+        'C' => "GOE",
+        'G' => "C6OQ",
+        '1' => "IT",
+        'I' => "1TJ",
+        'T' => "1I",
+        'J' => "IU",
+        '2' => "Z",
+        'Z' => "2",
+        '5' => "S3",
+        'S' => "5<",
+        '8' => "B",
+        'B' => "8DERPN",
+        '6' => "G4",
+        '4' => "6A",
+        'A' => "4",
+        '3' => "5",
+        'M' => "NHWR",
+        'N' => "MHWB",
+        'H' => "MN",
+        'W' => "MNV",
+        'V' => "WUY",
+        'Y' => "V",
+        'E' => "FBC",
+        'F' => "EP",
+        'P' => "FRB",
+        'R' => "BPM",
+        'K' => "<",
+        '<' => "KS",
+        _ => "",
+    }
+}
+
 /// What one position may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PositionClass {
+pub enum PositionClass {
+    /// `A`-`Z` and `<`.
     Letters,
+    /// `0`-`9`.
     Digits,
+    /// `0`-`9` and `<`.
     DigitsOrFiller,
+    /// Any MRZ character.
     Any,
 }
 
 impl PositionClass {
-    fn allows(self, c: u8) -> bool {
+    /// Whether `c` may stand here.
+    pub fn allows(self, c: u8) -> bool {
         match self {
             PositionClass::Letters => c.is_ascii_uppercase() || c == FILLER,
             PositionClass::Digits => c.is_ascii_digit(),
@@ -235,9 +285,10 @@ impl PositionClass {
 }
 
 /// What one position may hold, the field it belongs to and, for a check digit, which check.
-type PositionInfo = (PositionClass, Option<FieldId>, Option<CheckId>);
+pub type PositionInfo = (PositionClass, Option<FieldId>, Option<CheckId>);
 
-fn position_classes(format: Format) -> Vec<Vec<PositionInfo>> {
+/// What every position of `format` may hold, line by line.
+pub fn position_classes(format: Format) -> Vec<Vec<PositionInfo>> {
     let mut classes = vec![vec![(PositionClass::Any, None, None); format.line_len()]; format.line_count()];
     let spec = layout(format);
     let mut set = |span: Span, class: PositionClass, field: Option<FieldId>, check: Option<CheckId>| {
@@ -506,6 +557,8 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         }
         several => (CorrectionOutcome::Ambiguous, several.iter().map(|b| as_strings(&b.reading)).collect()),
     };
+    // Rule 3: country codes, which no check digit covers.
+    substitutions.extend(repair_country_codes(&mut reading, &classes, &confidence_at));
     let outcome = match outcome {
         CorrectionOutcome::CheckDigitsStillFail | CorrectionOutcome::Ambiguous => outcome,
         _ if substitutions.is_empty() => CorrectionOutcome::Unchanged,
@@ -522,6 +575,72 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         merged_reads: Vec::new(),
         dropped_reads: Vec::new(),
     }
+}
+
+/// Replaces each issuing state or nationality that is no code in the ICAO table by the one code a
+/// single look-alike away, if exactly one is; returns what it changed.
+fn repair_country_codes(
+    reading: &mut [Vec<u8>],
+    classes: &[Vec<PositionInfo>],
+    confidence_at: &dyn Fn(usize, usize) -> f32,
+) -> Vec<Substitution> {
+    let mut substitutions = Vec::new();
+    for field in [FieldId::IssuingState, FieldId::Nationality] {
+        let Some((l, start)) = classes
+            .iter()
+            .enumerate()
+            .find_map(|(l, row)| row.iter().position(|info| info.1 == Some(field)).map(|p| (l, p)))
+        else {
+            continue;
+        };
+        let Some(code) = reading.get(l).and_then(|line| line.get(start..start + 3)).map(<[u8]>::to_vec) else {
+            continue;
+        };
+        let known = |code: &[u8]| {
+            let text = String::from_utf8_lossy(code);
+            super::countries::lookup(text.trim_end_matches('<')).is_some()
+        };
+        if known(&code) {
+            continue;
+        }
+        let mut found: Vec<(usize, u8)> = Vec::new();
+        for (i, &ch) in code.iter().enumerate() {
+            for alt in lookalikes(char::from(ch)).bytes().filter(u8::is_ascii_uppercase) {
+                let mut other = code.clone();
+                if let Some(slot) = other.get_mut(i) {
+                    *slot = alt;
+                }
+                if known(&other) {
+                    found.push((i, alt));
+                }
+            }
+        }
+        let [(i, to)] = found.as_slice() else { continue };
+        let p = start + i;
+        let Some(slot) = reading.get_mut(l).and_then(|line| line.get_mut(p)) else { continue };
+        let from = *slot;
+        *slot = *to;
+        let read = String::from_utf8_lossy(&code).into_owned();
+        let fixed = {
+            let mut c = code.clone();
+            if let Some(s) = c.get_mut(*i) {
+                *s = *to;
+            }
+            String::from_utf8_lossy(&c).into_owned()
+        };
+        substitutions.push(Substitution {
+            at: Span::new(l as u8, p as u8, 1),
+            from: char::from(from),
+            to: char::from(*to),
+            confidence: confidence_at(l, p),
+            field: Some(field),
+            explanation: format!(
+                "{read:?} is no code in the ICAO table; {fixed:?}, one look-alike away, is the only one that close"
+            ),
+            reason: SubstitutionReason::CountryCode,
+        });
+    }
+    substitutions
 }
 
 /// Two repairs with the same number of changes are told apart only when one is at least this many
@@ -713,6 +832,29 @@ mod tests {
         let c = correct(&cands, &CorrectionOptions::default());
         assert_eq!(c.lines[0].chars().next(), Some('N'));
         assert!(c.substitutions.iter().all(|s| s.reason != SubstitutionReason::DocumentCode));
+    }
+
+    #[test]
+    fn a_country_code_one_look_alike_from_exactly_one_code_takes_it_and_says_so() {
+        // Nationality (line 2, columns 11-13) read "VNH": only "VNM" is one look-alike away.
+        let text = TD3.replace("C36UTO740", "C36VNH740");
+        let c = correct(&candidates_from_text(&text, 0.99), &CorrectionOptions::default());
+        assert_eq!(&c.lines[1][10..13], "VNM", "{c:?}");
+        assert_eq!(c.outcome, CorrectionOutcome::Corrected);
+        let s = c.substitutions.iter().find(|s| s.reason == SubstitutionReason::CountryCode).unwrap();
+        assert_eq!((s.at, s.from, s.to, s.field), (Span::new(1, 12, 1), 'H', 'M', Some(FieldId::Nationality)));
+        assert!(s.explanation.contains("VNH"), "{}", s.explanation);
+    }
+
+    #[test]
+    fn a_country_code_near_two_codes_or_known_is_left_alone() {
+        // "GNR" is one look-alike from both "GBR" and "GNB": nothing tells them apart.
+        for code in ["GNR", "UTO"] {
+            let text = TD3.replace("C36UTO740", &format!("C36{code}740"));
+            let c = correct(&candidates_from_text(&text, 0.99), &CorrectionOptions::default());
+            assert_eq!(&c.lines[1][10..13], code, "{c:?}");
+            assert!(c.substitutions.iter().all(|s| s.reason != SubstitutionReason::CountryCode));
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod charset;
 pub mod correct;
 pub mod countries;
 pub mod dates;
+pub mod doubt;
 pub mod emit;
 pub mod fields;
 pub mod findings;
@@ -67,6 +68,9 @@ pub enum Verdict {
     Invalid,
     /// No MRZ format fits the text.
     Unreadable,
+    /// Read from an image, every check passes, but some character has no evidence: neither a
+    /// check digit nor two readers confirm it. Only a machine reading gets this verdict.
+    NeedsReview,
 }
 
 /// Text that cannot be read as any MRZ format.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::correct::Correction;
 use super::countries::CodeCategory;
 use super::dates::{CalendarDate, DateForm, DatePolicy, MrzDate};
+use super::doubt::Doubt;
 use super::fields::{CheckId, CountryCode, FieldId};
 use super::findings::{Finding, Severity};
 use super::layout::{Format, Span};
@@ -69,6 +70,9 @@ pub struct MrzReport {
     /// OCR repair applied before checking (only when repair was asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrections: Option<Correction>,
+    /// Characters of a machine reading no evidence confirms (only for readings from images).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
 }
 
 /// Decoded values, flat. Absent keys: the format has no such field.
@@ -224,7 +228,41 @@ impl MrzReport {
             warnings,
             unreadable: None,
             corrections: None,
+            doubts: Vec::new(),
         }
+    }
+
+    /// This report of a machine reading with its doubtful characters: a reading with any is
+    /// never valid. A valid reading becomes [`Verdict::NeedsReview`]; an invalid one stays invalid
+    /// (a failing check digit says more than a doubt), and each doubt is also a warning
+    /// (`ocr_uncertain`) on its field.
+    pub fn with_doubts(mut self, doubts: Vec<Doubt>) -> Self {
+        if doubts.is_empty() {
+            return self;
+        }
+        if self.verdict == Verdict::Valid {
+            self.verdict = Verdict::NeedsReview;
+            self.valid = false;
+            let places: Vec<String> = doubts.iter().take(3).map(|d| format!("{} {:?}", d.at.human(), d.read)).collect();
+            let more = if doubts.len() > 3 { format!(" and {} more", doubts.len() - 3) } else { String::new() };
+            self.verdict_reason = format!(
+                "needs review: every check digit agrees, but {} character(s) have no evidence ({}{more}); \
+                 compare them with the document",
+                doubts.len(),
+                places.join(", ")
+            );
+        }
+        for d in &doubts {
+            self.warnings.push(FindingReport {
+                code: "ocr_uncertain",
+                severity: Severity::Warning,
+                message: d.explanation.clone(),
+                at: Some(d.at),
+                field: d.field,
+            });
+        }
+        self.doubts = doubts;
+        self
     }
 
     /// The report of text that is not an MRZ.
@@ -250,6 +288,7 @@ impl MrzReport {
                 message: unreadable.reason.to_string(),
             }),
             corrections: None,
+            doubts: Vec::new(),
         }
     }
 
@@ -269,7 +308,9 @@ fn verdict_reason(checked: &CheckedMrz, failed: &[&str], error_count: usize) -> 
         Verdict::Invalid if !failed.is_empty() => {
             format!("invalid: {} of {total} check digits fail ({})", failed.len(), failed.join(", "))
         }
-        Verdict::Invalid | Verdict::Unreadable => format!("invalid: {error_count} field error(s)"),
+        Verdict::Invalid | Verdict::Unreadable | Verdict::NeedsReview => {
+            format!("invalid: {error_count} field error(s)")
+        }
     }
 }
 

@@ -2,17 +2,21 @@
 //! compared with the 37 OCR-B glyphs an MRZ may hold, rendered from the bundled font.
 //!
 //! ICAO 9303 prints the MRZ in OCR-B at a fixed pitch, so template matching is enough to tell its
-//! characters apart, with no training. Each glyph, in the templates and on the page, is scaled so
+//! characters apart, with no training. Templates come from both bundled cuts of OCR-B (round and
+//! square stroke ends). Each glyph, in the templates and on the page, is scaled so
 //! its own ink is [`GLYPH_HEIGHT`] pixels tall (OCR-B's digits stand taller than its capitals, and
 //! `<` is short) and centred on its ink; the width keeps the glyph's proportions, which is what
 //! tells a narrow `0` from a round `O`. Cells are compared by normalised cross-correlation with a
 //! pixel of slack each way. It sees each glyph's shape only, where Tesseract's LSTM also reads
 //! context; [`crate::scan`] trusts neither where they disagree.
 
-use ab_glyph::{Font, FontRef, ScaleFont, point};
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use image::GrayImage;
 
-use crate::synth::render::{OCRB_FONT, scale_for_cap_height};
+/// OCR-B by Matthew Skala (public domain): round stroke ends.
+const OCRB: &[u8] = include_bytes!("../../assets/fonts/OCRB.otf");
+/// OCR-B Sharp, same author and licence: square stroke ends, as many passport printers set it.
+const OCRB_SHARP: &[u8] = include_bytes!("../../assets/fonts/OCRBS.otf");
 
 /// The characters an MRZ may hold, in template order.
 const MRZ_CHARACTERS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
@@ -40,8 +44,9 @@ pub struct GlyphScore {
 /// The rendered templates. Build once per scanner (a millisecond) and reuse.
 #[derive(Debug, Clone)]
 pub struct GlyphMatcher {
-    /// Per character: zero-mean, unit-norm ink, `GLYPH_WIDTH` x `GLYPH_HEIGHT`.
-    templates: Vec<(char, Vec<f32>)>,
+    /// Per character: its templates (both cuts), each zero-mean, unit-norm ink,
+    /// `GLYPH_WIDTH` x `GLYPH_HEIGHT`.
+    templates: Vec<(char, Vec<Vec<f32>>)>,
 }
 
 /// Where the characters of one line stand: the rows of the line and, per character, the columns
@@ -68,26 +73,30 @@ impl GlyphMatcher {
     /// Renders the templates from the bundled OCR-B font; `None` only if the compiled-in font
     /// does not parse.
     pub fn new() -> Option<Self> {
-        let font = FontRef::try_from_slice(OCRB_FONT).ok()?;
+        let fonts = [FontRef::try_from_slice(OCRB).ok()?, FontRef::try_from_slice(OCRB_SHARP).ok()?];
         let mut templates = Vec::new();
         for ch in MRZ_CHARACTERS.chars() {
-            // Rendered large, then scaled so its ink is GLYPH_HEIGHT tall.
-            let big = render(&font, ch, 4 * GLYPH_HEIGHT)?;
-            let (left, top, right, bottom) = ink_box(&big.0, big.1, big.2, 0.5)?;
-            let pixel = (bottom - top) as f32 / GLYPH_HEIGHT as f32;
-            let centre = (left + right) as f32 / 2.0;
-            let mut cell = sample(
-                |x, y| big.0.get(y * big.1 + x).copied().unwrap_or(0.0),
-                (big.1, big.2),
-                centre - GLYPH_WIDTH as f32 / 2.0 * pixel,
-                top as f32,
-                pixel,
-                (GLYPH_WIDTH, GLYPH_HEIGHT),
-            );
-            if !normalise(&mut cell) {
-                return None;
+            let mut variants = Vec::new();
+            for font in &fonts {
+                // Rendered large, then scaled so its ink is GLYPH_HEIGHT tall.
+                let big = render(font, ch, 4 * GLYPH_HEIGHT)?;
+                let (left, top, right, bottom) = ink_box(&big.0, big.1, big.2, 0.5)?;
+                let pixel = (bottom - top) as f32 / GLYPH_HEIGHT as f32;
+                let centre = (left + right) as f32 / 2.0;
+                let mut cell = sample(
+                    |x, y| big.0.get(y * big.1 + x).copied().unwrap_or(0.0),
+                    (big.1, big.2),
+                    centre - GLYPH_WIDTH as f32 / 2.0 * pixel,
+                    top as f32,
+                    pixel,
+                    (GLYPH_WIDTH, GLYPH_HEIGHT),
+                );
+                if !normalise(&mut cell) {
+                    return None;
+                }
+                variants.push(cell);
             }
-            templates.push((ch, cell));
+            templates.push((ch, variants));
         }
         Some(Self { templates })
     }
@@ -152,10 +161,10 @@ impl GlyphMatcher {
         let mut scores: Vec<GlyphScore> = self
             .templates
             .iter()
-            .map(|(ch, template)| {
-                let best = windows
+            .map(|(ch, variants)| {
+                let best = variants
                     .iter()
-                    .map(|w| w.iter().zip(template).map(|(a, b)| a * b).sum::<f32>())
+                    .flat_map(|t| windows.iter().map(move |w| w.iter().zip(t).map(|(a, b)| a * b).sum::<f32>()))
                     .fold(-1.0f32, f32::max);
                 GlyphScore { ch: *ch, score: best }
             })
@@ -165,11 +174,19 @@ impl GlyphMatcher {
     }
 }
 
+/// The scale at which `font`'s `H` is `cap` pixels tall.
+fn scale_for_cap(font: &FontRef<'_>, cap: f32) -> PxScale {
+    // ab_glyph's unscaled outline bounds keep the font's y-up values but swap min and max.
+    let cap_units =
+        font.outline(font.glyph_id('H')).map_or(0.7 * font.height_unscaled(), |o| o.bounds.min.y.max(o.bounds.max.y));
+    PxScale::from(cap * font.height_unscaled() / cap_units.max(1.0))
+}
+
 /// `ch` in `font` with capitals `cap` pixels tall, as coverage on a canvas with room around it:
 /// (pixels, width, height).
 fn render(font: &FontRef<'_>, ch: char, cap: usize) -> Option<(Vec<f32>, usize, usize)> {
     let (w, h) = (3 * cap, 3 * cap);
-    let scale = scale_for_cap_height(font, cap as f32);
+    let scale = scale_for_cap(font, cap as f32);
     let glyph = font.as_scaled(scale).glyph_id(ch).with_scale_and_position(scale, point(cap as f32, 2.0 * cap as f32));
     let outlined = font.outline_glyph(glyph)?;
     let bounds = outlined.px_bounds();
@@ -264,14 +281,13 @@ fn normalise(values: &mut [f32]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::render::Fonts;
 
     /// Renders `text` in OCR-B, dark on light, capitals `cap` px tall at OCR-B's own pitch, and
     /// returns the image and its cells.
     fn rendered(text: &str, cap: f32) -> (GrayImage, LineCells) {
-        let fonts = Fonts::load().unwrap();
-        let scale = scale_for_cap_height(&fonts.ocrb, cap);
-        let scaled = fonts.ocrb.as_scaled(scale);
+        let font = FontRef::try_from_slice(OCRB).unwrap();
+        let scale = scale_for_cap(&font, cap);
+        let scaled = font.as_scaled(scale);
         let advance = scaled.h_advance(scaled.glyph_id('H'));
         let (margin, n) = (cap, text.chars().count() as f32);
         let mut img =
@@ -282,7 +298,7 @@ mod tests {
             let x = margin + i as f32 * advance;
             columns.push([x as u32, (x + advance) as u32]);
             let glyph = scaled.glyph_id(ch).with_scale_and_position(scale, point(x, baseline));
-            let outlined = fonts.ocrb.outline_glyph(glyph).unwrap();
+            let outlined = font.outline_glyph(glyph).unwrap();
             let b = outlined.px_bounds();
             outlined.draw(|gx, gy, c| {
                 let (px, py) = (b.min.x as u32 + gx, b.min.y as u32 + gy);
