@@ -83,6 +83,35 @@ fn a_wrong_check_digit_shows_red_and_refusing_needs_a_ground() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A committed specimen whose reading has a character the two readers read differently and no
+/// check digit covers: amber, never VALID, no MRZ item passed, and the cursor waits on that
+/// character in the MRZ box.
+#[test]
+fn a_reading_that_needs_review_is_amber_and_puts_the_cursor_on_the_doubt() {
+    let dir = temp_dir("review");
+    let mut harness = desk(&dir);
+    start_shift(&mut harness, "off-9");
+    open_image(&mut harness, &repo("test-images/scan/td2_rotate180_0001.png"));
+    harness.get_by_label_contains("MRZ NEEDS REVIEW");
+    assert!(harness.query_by_label("VALID MRZ").is_none());
+    harness.run_steps(2);
+    let document = harness.state().state.document.as_ref().unwrap();
+    let report = document.report.as_ref().unwrap();
+    assert_eq!(report.verdict, docexam::mrz::Verdict::NeedsReview);
+    assert!(!report.valid);
+    let first = report.doubts.first().expect("a doubtful character");
+    for item in document.inspection.items().iter().filter(|i| i.automation.is_some()) {
+        assert_ne!(item.answer, docexam::inspection::Answer::Pass, "{}", item.id);
+    }
+    let expected: usize = report.lines.iter().take(usize::from(first.at.line)).map(|l| l.len() + 1).sum::<usize>()
+        + usize::from(first.at.start);
+    let focused = harness.ctx.memory(|m| m.focused()).expect("the MRZ box has the focus");
+    let state = egui::TextEdit::load_state(&harness.ctx, focused).expect("a text box has the focus");
+    let range = state.cursor.char_range().expect("a cursor");
+    assert_eq!((range.primary.index.0, range.secondary.index.0), (expected, expected));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
     let dir = temp_dir("draft");

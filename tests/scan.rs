@@ -189,7 +189,10 @@ fn a_merged_reading_of_garbage_does_not_end_the_search() {
 /// A seed-5 phone photo of a type-B visa whose `V` the fast model reads as `N`, in the document
 /// code and again as the first character of the document number, where the number's check digit
 /// then fails. The OCR-B glyph matcher reads `V` there: with two readers disagreeing neither is
-/// trusted, and the check digit picks the matcher's reading. The visa reads exactly and valid.
+/// trusted, and the check digit picks the matcher's reading. The visa reads exactly. It is valid
+/// only when no other reading of its doubtful characters passes every check digit as well (on
+/// builds where OCR is less sure of another character of the number, the `N` and that
+/// character's look-alike together pass, and the visa needs review).
 #[test]
 fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
     use docexam::mrz::correct::SubstitutionReason;
@@ -201,14 +204,26 @@ fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
     assert_eq!(specimen.truth.format.as_deref(), Some("MRV-B"));
     let result = scanner.scan_bytes(&specimen.file_bytes().unwrap()).unwrap();
     assert_eq!(result.lines, specimen.truth.lines, "{:?}", result.ocr_lines);
-    assert_eq!(result.valid(), Some(true));
+    let report = result.report.as_ref().unwrap();
+    match result.valid() {
+        Some(true) => assert!(report.doubts.is_empty()),
+        None => assert!(
+            report.doubts.iter().any(|d| d.at.line == 1 && d.at.start == 0 && d.candidates.contains(&'N')),
+            "{:?}",
+            report.doubts
+        ),
+        Some(false) => panic!("every check digit passes: {:?}", report.errors),
+    }
     assert!(result.ocr_lines.as_ref().unwrap()[1].starts_with('N'), "{:?}", result.ocr_lines);
     assert!(result.glyph_lines.as_ref().unwrap()[1].starts_with('V'), "{:?}", result.glyph_lines);
     let substitutions = &result.correction.as_ref().unwrap().substitutions;
     let number = substitutions.iter().find(|s| s.at.line == 1 && s.at.start == 0).unwrap();
     assert_eq!((number.from, number.to), ('N', 'V'));
     assert!(matches!(number.reason, SubstitutionReason::CheckDigit { .. }));
-    assert!(result.disagreements.is_empty(), "{:?}", result.disagreements);
+    // Disagreements are reported only where they leave doubt.
+    for d in &result.disagreements {
+        assert!(report.doubts.iter().any(|doubt| doubt.at == d.at), "{d:?}");
+    }
 }
 
 /// Phone photos of cards where OCR once read one character too many on a line: the card's edge

@@ -49,6 +49,8 @@ pub struct Views {
     /// The MRZ band in texture pixels.
     pub band: Option<[[f32; 2]; 4]>,
     focus_mrz: bool,
+    /// Where to put the MRZ box's cursor on the next frame (a character index).
+    mrz_cursor: Option<usize>,
     focus_note: bool,
     focus_override: bool,
     focus_justification: bool,
@@ -688,12 +690,29 @@ pub fn take_mrz_focus(views: &mut Views) -> bool {
     std::mem::take(&mut views.focus_mrz)
 }
 
-/// Keeps the MRZ box in step with the document unless the officer is typing in it.
+/// Keeps the MRZ box in step with the document unless the officer is typing in it. A machine
+/// reading that needs review puts the cursor on its first doubtful character.
 pub fn sync_mrz(views: &mut Views, document: &Document) {
     if views.mrz_synced.as_deref() != Some(document.mrz_text.as_str()) {
         views.mrz = document.mrz_text.clone();
         views.mrz_synced = Some(document.mrz_text.clone());
+        if !document.typed {
+            views.mrz_cursor = document.report.as_ref().and_then(first_doubt_index);
+            views.focus_mrz |= views.mrz_cursor.is_some();
+        }
     }
+}
+
+/// The character index, in the MRZ box's text, of the first doubtful character of `report`.
+pub fn first_doubt_index(report: &crate::mrz::report::MrzReport) -> Option<usize> {
+    let first = report.doubts.first()?;
+    let before: usize = report.lines.iter().take(usize::from(first.at.line)).map(|line| line.chars().count() + 1).sum();
+    Some(before + usize::from(first.at.start))
+}
+
+/// The cursor position the MRZ box should take now, if any (used by the MRZ panel).
+pub fn take_mrz_cursor(views: &mut Views) -> Option<usize> {
+    views.mrz_cursor.take()
 }
 
 /// Marks the MRZ box text as sent.

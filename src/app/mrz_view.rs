@@ -5,7 +5,7 @@
 use egui::{Color32, RichText};
 
 use super::Command;
-use super::desk_ui::{BAD, GOOD, Views, WARN, mrz_sent, sync_mrz, take_mrz_focus};
+use super::desk_ui::{BAD, GOOD, Views, WARN, mrz_sent, sync_mrz, take_mrz_cursor, take_mrz_focus};
 use super::document::{Document, ScanState};
 use crate::mrz::Verdict;
 use crate::mrz::layout::Span;
@@ -141,15 +141,21 @@ pub fn mrz_panel(ui: &mut egui::Ui, document: &Document, views: &mut Views, out:
     }
     ui.add_space(6.0);
     sync_mrz(views, document);
-    let edit = ui.add(
-        egui::TextEdit::multiline(&mut views.mrz)
-            .font(egui::TextStyle::Monospace)
-            .desired_rows(3)
-            .desired_width(f32::INFINITY)
-            .hint_text("type or correct the MRZ here, one line per MRZ line (Ctrl+M)"),
-    );
+    let output = egui::TextEdit::multiline(&mut views.mrz)
+        .font(egui::TextStyle::Monospace)
+        .desired_rows(3)
+        .desired_width(f32::INFINITY)
+        .hint_text("type or correct the MRZ here, one line per MRZ line (Ctrl+M)")
+        .show(ui);
+    let edit = output.response.response;
     if take_mrz_focus(views) {
         edit.request_focus();
+    }
+    if let Some(index) = take_mrz_cursor(views) {
+        let mut state = output.state;
+        let cursor = egui::text::CCursor::new(index);
+        state.cursor.set_char_range(Some(egui::text::CCursorRange::one(cursor)));
+        state.store(ui.ctx(), edit.id);
     }
     if edit.changed() {
         mrz_sent(views);

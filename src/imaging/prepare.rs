@@ -61,13 +61,34 @@ pub fn normalise(band: &GrayImage) -> GrayImage {
 
 /// Black ink on white paper: Otsu's threshold over the prepared cut.
 pub fn binarise(prepared: &GrayImage) -> GrayImage {
+    let level = super::zone::otsu_level(&histogram(prepared));
+    threshold(prepared, level)
+}
+
+/// Only the darkest ink black: Otsu's threshold among the pixels Otsu's threshold over the
+/// whole cut counts as ink. Where a pattern is printed behind the characters (guilloche, a
+/// rosette) the first split falls between paper and pattern and buries the characters in it;
+/// the second falls between pattern and ink.
+pub fn binarise_darkest(prepared: &GrayImage) -> GrayImage {
+    let mut hist = histogram(prepared);
+    let level = super::zone::otsu_level(&hist);
+    for count in hist.iter_mut().skip(usize::from(level) + 1) {
+        *count = 0;
+    }
+    threshold(prepared, super::zone::otsu_level(&hist))
+}
+
+fn histogram(image: &GrayImage) -> [u64; 256] {
     let mut hist = [0u64; 256];
-    for &v in prepared.iter() {
+    for &v in image.iter() {
         if let Some(h) = hist.get_mut(usize::from(v)) {
             *h += 1;
         }
     }
-    let level = super::zone::otsu_level(&hist);
+    hist
+}
+
+fn threshold(prepared: &GrayImage, level: u8) -> GrayImage {
     let mut out = prepared.clone();
     for v in out.iter_mut() {
         *v = if *v > level { 255 } else { 0 };

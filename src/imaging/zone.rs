@@ -115,11 +115,15 @@ pub fn find_zones(gray: &GrayImage, work_size: u32) -> Vec<Zone> {
         gray.clone()
     };
     let to_full = w as f32 / small.width() as f32;
-    let mask = ink_mask(&small);
-    let marks = marks(&mask);
-    let mut zones = Vec::new();
-    for angle in text_directions(&marks.marks) {
-        zones.extend(zones_along(&marks, angle));
+    let mut zones = zones_in(&small);
+    // No MRZ among the marks: a fine pattern printed behind it (guilloche) may join its
+    // characters into one another. Lines thinner than a stroke go under a small closing.
+    if !zones.iter().any(Zone::has_mrz_shape) {
+        let mask = darkest_ink_mask(&small);
+        let marks = marks(&mask);
+        for angle in text_directions(&marks.marks) {
+            zones.extend(zones_along(&marks, angle));
+        }
     }
     for zone in &mut zones {
         for line in &mut zone.lines {
@@ -136,6 +140,51 @@ pub fn find_zones(gray: &GrayImage, work_size: u32) -> Vec<Zone> {
         }
     }
     kept
+}
+
+/// Marks that stand out from their surroundings, as [`ink_mask`], and are also among the darkest
+/// on the page: darker than two fifths of the way from the darkest ink to the paper. An MRZ is printed in the
+/// page's darkest ink; a guilloche or rosette printed behind it is lighter, though its fine lines
+/// stand out as much and join the characters into one another.
+pub fn darkest_ink_mask(small: &GrayImage) -> GrayImage {
+    let mut hist = [0u64; 256];
+    for &v in small.iter() {
+        if let Some(h) = hist.get_mut(usize::from(v)) {
+            *h += 1;
+        }
+    }
+    let total: u64 = hist.iter().sum();
+    let level_at = |fraction: f64| {
+        let mut acc = 0u64;
+        for (v, &c) in hist.iter().enumerate() {
+            acc += c;
+            if acc as f64 >= total as f64 * fraction {
+                return v;
+            }
+        }
+        255
+    };
+    // The paper is the bulk of a document's pixels; its darkest ink a small part.
+    let (ink, paper) = (level_at(0.005), level_at(0.6));
+    let cut = ink + (paper - ink) * 2 / 5;
+    let mut mask = ink_mask(small);
+    for (m, v) in mask.iter_mut().zip(small.iter()) {
+        if usize::from(*v) > cut {
+            *m = 0;
+        }
+    }
+    mask
+}
+
+/// The zones of characters in a working copy.
+fn zones_in(small: &GrayImage) -> Vec<Zone> {
+    let mask = ink_mask(small);
+    let marks = marks(&mask);
+    let mut zones = Vec::new();
+    for angle in text_directions(&marks.marks) {
+        zones.extend(zones_along(&marks, angle));
+    }
+    zones
 }
 
 /// Marks darker than their surroundings and no wider than a character's strokes allow, as a

@@ -19,7 +19,7 @@ use image::{GrayImage, imageops};
 use serde::Serialize;
 
 use crate::imaging::decode::{DecodeError, DecodeLimits, decode};
-use crate::imaging::prepare::{binarise, cut_zone, left_heaviness, normalise};
+use crate::imaging::prepare::{binarise, binarise_darkest, cut_zone, left_heaviness, normalise};
 use crate::imaging::zone::{WORK_SIZE, Zone, find_zones};
 use crate::mrz::correct::{
     Candidate, Correction, CorrectionOptions, CorrectionOutcome, DroppedRead, MergedRead, PositionCandidates,
@@ -210,8 +210,8 @@ struct Reading {
     checked: CheckedMrz,
     flipped: bool,
     zone: Zone,
-    /// The model that read it.
-    model: Model,
+    /// The model that read it, and from which preparation of the band.
+    read_by: (Model, Preparation),
     glyph_lines: Vec<String>,
     disagreements: Vec<Disagreement>,
     evidence: Vec<Vec<CharacterEvidence>>,
@@ -369,29 +369,38 @@ impl Scanner {
             let flip_first = left_heaviness(&upright) < 0.0;
             // The other orientation is the same cut turned half a turn (the sampling grid is
             // centred), and evening out the lighting commutes with that turn: prepare it once.
-            // Black on white: Tesseract's LSTM misreads grey edges of upscaled print (an H as a B
-            // on a 13-pixel passport scan) that it reads right once thresholded.
-            let prepared_upright = binarise(&normalise(&upright));
+            let grey_upright = normalise(&upright);
+            let threshold_upright = binarise(&grey_upright);
             for flip in [flip_first, !flip_first] {
-                let turned;
-                let prepared = if flip {
-                    turned = imageops::rotate180(&prepared_upright);
-                    &turned
-                } else {
-                    &prepared_upright
-                };
-                // The fast model first; the float model as a second opinion on a reading that
-                // looks like an MRZ but fails a check.
-                for model in [Model::Fast, Model::Best] {
+                let turn = |image: &GrayImage| if flip { imageops::rotate180(image) } else { image.clone() };
+                let threshold = turn(&threshold_upright);
+                // The fast model on the thresholded band first. The float model as a second
+                // opinion on a reading that looks like an MRZ but fails a check. A pattern
+                // printed behind the characters (guilloche) can fall on the ink side of the
+                // threshold and bury them: where the zone has an MRZ's shape and its threshold
+                // read nothing like one, a threshold under the darkest ink (the likelier way up
+                // only).
+                let mut attempts = vec![(Preparation::Threshold, Model::Fast)];
+                let mut next = 0;
+                while let Some(&(preparation, model)) = attempts.get(next) {
+                    next += 1;
                     if *calls >= budget {
                         return Ok(true);
                     }
                     if should_stop() {
                         return Ok(false);
                     }
+                    let darkest_image;
+                    let image = match preparation {
+                        Preparation::Threshold => &threshold,
+                        Preparation::Darkest => {
+                            darkest_image = turn(&binarise_darkest(&grey_upright));
+                            &darkest_image
+                        }
+                    };
                     *calls += 1;
-                    let lines = self.ocr(model)?.read(prepared)?;
-                    let reading = self.evaluate(&lines, prepared, zone, flip, model);
+                    let lines = self.ocr(model)?.read(image)?;
+                    let reading = self.evaluate(&lines, image, zone, flip, (model, preparation));
                     let looks_like_mrz = reading.as_ref().is_some_and(Reading::looks_like_an_mrz);
                     if let Some(reading) = reading {
                         let valid = reading.checked.is_valid();
@@ -402,8 +411,14 @@ impl Scanner {
                             return Ok(true);
                         }
                     }
-                    if !looks_like_mrz {
-                        break;
+                    if looks_like_mrz && model == Model::Fast {
+                        attempts.push((preparation, Model::Best));
+                    } else if !looks_like_mrz
+                        && preparation == Preparation::Threshold
+                        && flip == flip_first
+                        && zone.has_mrz_shape()
+                    {
+                        attempts.push((Preparation::Darkest, Model::Fast));
                     }
                 }
                 // The right orientation read as an MRZ that fails some check: the other way round
@@ -416,13 +431,14 @@ impl Scanner {
         Ok(true)
     }
 
-    /// Reads `reading`'s band a second time, without thresholding and with the other model, and
+    /// Reads `reading`'s band a second time, not thresholded and with the other model, and
     /// records that reading's first choice at each character of every line that came out the
     /// same length. `false` when no line did.
     fn confirm(&mut self, gray: &GrayImage, reading: &mut Reading) -> Result<bool, OcrError> {
         let (band, _) = cut_zone(gray, &reading.zone, reading.flipped);
+        let (model, _) = reading.read_by;
         let prepared = normalise(&band);
-        let other = match reading.model {
+        let other = match model {
             Model::Fast => Model::Best,
             Model::Best => Model::Fast,
         };
@@ -458,7 +474,7 @@ impl Scanner {
         prepared: &GrayImage,
         zone: &Zone,
         flip: bool,
-        model: Model,
+        read_by: (Model, Preparation),
     ) -> Option<Reading> {
         let picked = pick_mrz_lines(lines)?;
         let glyph_scores: Vec<Vec<Vec<GlyphScore>>> = match &self.glyphs {
@@ -512,7 +528,7 @@ impl Scanner {
             checked,
             flipped: flip,
             zone: zone.clone(),
-            model,
+            read_by,
             glyph_lines,
             disagreements,
             evidence,
@@ -624,6 +640,16 @@ fn disagreements(evidence: &[Vec<CharacterEvidence>]) -> Vec<Disagreement> {
         }
     }
     found
+}
+
+/// How a band is prepared for OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Preparation {
+    /// Lighting evened out, then thresholded black on white (Tesseract's LSTM misreads the grey
+    /// edges of upscaled print: an `H` as a `B` on a 13-pixel passport scan).
+    Threshold,
+    /// Thresholded between the darkest ink and the rest ([`binarise_darkest`]).
+    Darkest,
 }
 
 /// OCR calls allowed beyond [`ScanOptions::max_ocr_calls`] for the second reader of a doubtful
