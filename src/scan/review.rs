@@ -30,8 +30,8 @@ pub struct CharacterEvidence {
     pub glyph_runner_up: Option<char>,
     /// Whether correction changed the character OCR read.
     pub corrected: bool,
-    /// Tesseract's first choice on a second preparation of the band, read with the other model,
-    /// when the first reading left doubt and the line came out the same length.
+    /// Tesseract's first choice on a second preparation of the band (not thresholded), when the
+    /// first reading left doubt and the line came out the same length.
     pub confirming: Option<Candidate>,
 }
 
@@ -269,8 +269,8 @@ pub fn assess(
 }
 
 /// Whether two independent readers read `e.read` surely and no reader surely read otherwise.
-/// The readers are Tesseract on the band, the glyph matcher, and Tesseract with the other model
-/// on a second preparation of the band. The matcher's word against two sure Tesseract readings
+/// The readers are Tesseract on the band, the glyph matcher, and Tesseract on a second
+/// preparation of the band. The matcher's word against two sure Tesseract readings
 /// counts only when it fits clearly ([`ReviewOptions::glyph_veto`]): on print in other cuts of
 /// OCR-B it is the weaker reader.
 ///
