@@ -12,7 +12,8 @@
 //!
 //! Every hook answers "not checked", with the reason, when there is no readable MRZ (none found,
 //! not read, or text that fits no MRZ format), and instead of a pass when the reading needs review
-//! (`needs_review`: characters no check digit or second reader confirms). Warnings that do not fail a hook but concern it
+//! (`needs_review`: characters no check digit or second reader confirms), or of a country-code
+//! failure the scanner itself doubts (an unknown code read from an image is likelier a misread). Warnings that do not fail a hook but concern it
 //! (`deprecated_country_code`, `nonstandard_document_code`, `filler_in_document_number`, `sex_x`)
 //! are listed in `warning_codes`. A finding concerns a field when it names the field or lies
 //! inside it.
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::{Answer, MrzInput};
 use crate::manual::AutomationHook;
 use crate::mrz::Verdict;
+use crate::mrz::doubt::DoubtReason;
 use crate::mrz::report::{FindingReport, MrzReport};
 
 /// What a machine check answered for one item, and what decided it.
@@ -99,9 +101,15 @@ pub fn evaluate(hook: AutomationHook, mrz: &MrzInput<'_>) -> MachineResult {
 
 /// A pass needs evidence: on a reading that needs review every pass becomes "not checked",
 /// naming the doubtful characters. Failures stand: they say what is wrong whatever the doubt.
+///
+/// One failure is doubt too: a country code outside the ICAO table that the scanner itself
+/// flagged as a doubtful reading fails nothing until the officer has compared it.
 fn from_report(hook: AutomationHook, report: &MrzReport) -> MachineResult {
     let result = answer_from_report(hook, report);
-    if report.verdict != Verdict::NeedsReview || result.answer != Answer::Pass {
+    let doubtful_code = result.answer == Answer::Fail
+        && result.finding_codes.iter().all(|c| c == "unknown_country_code")
+        && report.doubts.iter().any(|d| matches!(d.reason, DoubtReason::UnknownCountryCode { .. }));
+    if report.verdict != Verdict::NeedsReview || !(result.answer == Answer::Pass || doubtful_code) {
         return result;
     }
     let places: Vec<String> = report.doubts.iter().map(|d| format!("{} {:?}", d.at.human(), d.read)).collect();

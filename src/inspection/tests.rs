@@ -269,6 +269,30 @@ fn a_reading_that_needs_review_passes_no_item_but_still_fails_what_is_wrong() {
 }
 
 #[test]
+fn an_unknown_country_code_the_scanner_doubts_is_not_checked_but_a_typed_one_fails() {
+    use crate::mrz::doubt::{Doubt, DoubtReason};
+    let mut fields = specimen();
+    fields.nationality = "XQZ".to_owned();
+    let typed = report(Format::Td3, &fields);
+    assert_eq!(answer_of(&start_with(&typed), "C06"), Answer::Fail);
+    let doubts = (12..15)
+        .map(|p| Doubt {
+            at: crate::mrz::layout::Span::new(1, p, 1),
+            field: Some("nationality"),
+            read: 'X',
+            candidates: Vec::new(),
+            reason: DoubtReason::UnknownCountryCode { code: "XQZ".to_owned() },
+            explanation: "\"XQZ\" is not a code in the ICAO table".to_owned(),
+        })
+        .collect();
+    let scanned = typed.with_doubts(doubts);
+    let inspection = start_with(&scanned);
+    let m = machine(&inspection, "C06");
+    assert_eq!((m.answer, m.finding_codes.as_slice()), (Answer::NotChecked, ["needs_review".to_owned()].as_slice()));
+    assert_eq!(answer_of(&inspection, "B01"), Answer::NotChecked, "the issuer passes, so it is not checked either");
+}
+
+#[test]
 fn no_mrz_leaves_every_mrz_item_not_checked_with_the_reason() {
     let manual = mrz_manual();
     for (input, code, words) in [
