@@ -210,6 +210,8 @@ struct Reading {
     checked: CheckedMrz,
     flipped: bool,
     zone: Zone,
+    /// Per character of the reading, its box in the band read (all zero when OCR gave none).
+    boxes: Vec<Vec<[u32; 4]>>,
     glyph_lines: Vec<String>,
     disagreements: Vec<Disagreement>,
     evidence: Vec<Vec<CharacterEvidence>>,
@@ -429,22 +431,24 @@ impl Scanner {
     }
 
     /// Reads `reading`'s band a second time, not thresholded (the fast model: on the development
-    /// sets the float model settled exactly the same characters at twice the cost), and
-    /// records that reading's first choice at each character of every line that came out the
-    /// same length. `false` when no line did.
+    /// sets the float model settled exactly the same characters at twice the cost), and records
+    /// at each character of the reading what that read has there ([`aligned_choices`]): a read
+    /// that missed one character and added another elsewhere must not vote on the positions in
+    /// between. `false` when nothing could be aligned.
     fn confirm(&mut self, gray: &GrayImage, reading: &mut Reading) -> Result<bool, OcrError> {
-        let (band, _) = cut_zone(gray, &reading.zone, reading.flipped);
-        let prepared = normalise(&band);
-        let lines = self.ocr(Model::Fast)?.read(&prepared)?;
-        let Some(picked) = pick_mrz_lines(&lines) else { return Ok(false) };
+        // The band exactly as the first read saw it, turned the same way, so boxes compare.
+        let (band, _) = cut_zone(gray, &reading.zone, false);
+        let grey = normalise(&band);
+        let prepared = if reading.flipped { imageops::rotate180(&grey) } else { grey };
+        let read = self.ocr(Model::Fast)?.read(&prepared)?;
+        // Fitted as the first read's lines were (double reads merged, strays left out).
+        let Some(picked) = pick_mrz_lines(&read) else { return Ok(false) };
+        let lines: Vec<OcrLine> = picked.into_iter().map(|fitted| fitted.line).collect();
         let mut any = false;
-        for (fitted, evidence) in picked.iter().zip(reading.evidence.iter_mut()) {
-            if fitted.line.candidates.len() != evidence.len() {
-                continue;
-            }
-            any = true;
-            for (candidates, character) in fitted.line.candidates.iter().zip(evidence.iter_mut()) {
-                character.confirming = candidates.first().copied();
+        for (boxes, evidence) in reading.boxes.iter().zip(reading.evidence.iter_mut()) {
+            for (choice, character) in aligned_choices(boxes, &lines).into_iter().zip(evidence.iter_mut()) {
+                character.confirming = choice;
+                any |= choice.is_some();
             }
         }
         Ok(any)
@@ -514,6 +518,7 @@ impl Scanner {
             checked,
             flipped: flip,
             zone: zone.clone(),
+            boxes: picked.iter().map(|l| l.line.boxes.clone()).collect(),
             glyph_lines,
             disagreements,
             evidence,
@@ -547,6 +552,49 @@ fn evidence(
                     CharacterEvidence::new(read, candidates, GlyphOpinion::new(scores, class), corrected(l, p))
                 })
                 .collect()
+        })
+        .collect()
+}
+
+/// What another read of the same band (`lines`) has at each character of a line whose boxes are
+/// `own`: on the read line nearest in height (within a pitch) and of the same length, the first
+/// choice of the character at the same index, if its box is also the one centred nearest the own
+/// box, within half a pitch; `None` elsewhere.
+fn aligned_choices(own: &[[u32; 4]], lines: &[OcrLine]) -> Vec<Option<Candidate>> {
+    let centre_y = |b: &[u32; 4]| (b[1] + b[3]) as f32 / 2.0;
+    let line_centre = |boxes: &[[u32; 4]]| {
+        let ys: Vec<f32> = boxes.iter().filter(|b| b[3] > b[1]).map(centre_y).collect();
+        (!ys.is_empty()).then(|| ys.iter().sum::<f32>() / ys.len() as f32)
+    };
+    let none = vec![None; own.len()];
+    let (Some(y), Some(first), Some(last)) = (line_centre(own), own.first(), own.last()) else { return none };
+    let pitch = (box_centre(last) - box_centre(first)) / (own.len().max(2) - 1) as f32;
+    let Some(other) = lines
+        .iter()
+        .filter_map(|l| line_centre(&l.boxes).map(|c| (l, (c - y).abs())))
+        .filter(|(_, dy)| *dy < pitch)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(l, _)| l)
+    else {
+        return none;
+    };
+    if other.candidates.len() != own.len() {
+        return none;
+    }
+    own.iter()
+        .enumerate()
+        .map(|(p, own_box)| {
+            let x = box_centre(own_box);
+            let nearest = other
+                .boxes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b[2] > b[0] && (box_centre(b) - x).abs() < pitch / 2.0)
+                .min_by(|a, b| (box_centre(a.1) - x).abs().total_cmp(&(box_centre(b.1) - x).abs()))
+                .map(|(j, _)| j);
+            // Tesseract's boxes of a run of fillers are loose: a vote counts only where place
+            // and count agree.
+            (nearest == Some(p)).then(|| other.candidates.get(p).and_then(|c| c.first().copied())).flatten()
         })
         .collect()
 }
@@ -809,6 +857,29 @@ mod tests {
 
     fn ocr_line(text: &str, x: u32) -> OcrLine {
         line_at(text, x as f32, 17.0)
+    }
+
+    #[test]
+    fn a_second_read_votes_by_where_its_characters_stand_not_by_their_count() {
+        let own = line_at("P<UTOERIK", 100.0, 17.0);
+        // The second read missed the `<` and read a mark after the line: as long, but shifted.
+        let mut other = line_at("PUTOERIKX", 100.0, 17.0);
+        let centres = [0usize, 2, 3, 4, 5, 6, 7, 8, 9];
+        other.boxes = centres.iter().map(|&i| [100 + 17 * i as u32 - 5, 12, 100 + 17 * i as u32 + 5, 31]).collect();
+        let lower = line_at("L898902C3", 100.0, 17.0);
+        let lower =
+            OcrLine { boxes: lower.boxes.iter().map(|b| [b[0], b[1] + 40, b[2], b[3] + 40]).collect(), ..lower };
+        let votes = aligned_choices(&own.boxes, &[lower, other]);
+        let chars: String = votes.iter().map(|v| v.map_or('_', |c| c.ch)).collect();
+        assert_eq!(chars, "P________", "as long, but only the first character stands where its index says");
+        // Read alike: every character votes.
+        let same = line_at("P<UTOERIK", 101.0, 17.0);
+        let votes = aligned_choices(&own.boxes, std::slice::from_ref(&same));
+        assert_eq!(votes.iter().map(|v| v.map_or('_', |c| c.ch)).collect::<String>(), "P<UTOERIK");
+        // No line at that height: no votes.
+        let far =
+            OcrLine { boxes: own.boxes.iter().map(|b| [b[0], b[1] + 90, b[2], b[3] + 90]).collect(), ..own.clone() };
+        assert!(aligned_choices(&own.boxes, &[far]).iter().all(Option::is_none));
     }
 
     #[test]
