@@ -61,7 +61,7 @@ pub fn normalise(band: &GrayImage) -> GrayImage {
 
 /// Black ink on white paper: Otsu's threshold over the prepared cut.
 pub fn binarise(prepared: &GrayImage) -> GrayImage {
-    let level = super::zone::otsu_level(&histogram(prepared));
+    let level = super::zone::otsu_level(&super::zone::histogram(prepared));
     threshold(prepared, level)
 }
 
@@ -70,22 +70,12 @@ pub fn binarise(prepared: &GrayImage) -> GrayImage {
 /// rosette) the first split falls between paper and pattern and buries the characters in it;
 /// the second falls between pattern and ink.
 pub fn binarise_darkest(prepared: &GrayImage) -> GrayImage {
-    let mut hist = histogram(prepared);
+    let mut hist = super::zone::histogram(prepared);
     let level = super::zone::otsu_level(&hist);
     for count in hist.iter_mut().skip(usize::from(level) + 1) {
         *count = 0;
     }
     threshold(prepared, super::zone::otsu_level(&hist))
-}
-
-fn histogram(image: &GrayImage) -> [u64; 256] {
-    let mut hist = [0u64; 256];
-    for &v in image.iter() {
-        if let Some(h) = hist.get_mut(usize::from(v)) {
-            *h += 1;
-        }
-    }
-    hist
 }
 
 fn threshold(prepared: &GrayImage, level: u8) -> GrayImage {

@@ -115,15 +115,11 @@ pub fn find_zones(gray: &GrayImage, work_size: u32) -> Vec<Zone> {
         gray.clone()
     };
     let to_full = w as f32 / small.width() as f32;
-    let mut zones = zones_in(&small);
-    // No MRZ among the marks: a fine pattern printed behind it (guilloche) may join its
-    // characters into one another. Lines thinner than a stroke go under a small closing.
+    let mut zones = zones_in(&ink_mask(&small));
+    // No MRZ among the marks: a pattern printed behind it (guilloche) may join its characters
+    // into one another. Look again among the darkest ink only.
     if !zones.iter().any(Zone::has_mrz_shape) {
-        let mask = darkest_ink_mask(&small);
-        let marks = marks(&mask);
-        for angle in text_directions(&marks.marks) {
-            zones.extend(zones_along(&marks, angle));
-        }
+        zones.extend(zones_in(&darkest_ink_mask(&small)));
     }
     for zone in &mut zones {
         for line in &mut zone.lines {
@@ -143,16 +139,11 @@ pub fn find_zones(gray: &GrayImage, work_size: u32) -> Vec<Zone> {
 }
 
 /// Marks that stand out from their surroundings, as [`ink_mask`], and are also among the darkest
-/// on the page: darker than two fifths of the way from the darkest ink to the paper. An MRZ is printed in the
-/// page's darkest ink; a guilloche or rosette printed behind it is lighter, though its fine lines
+/// on the page: darker than two fifths of the way from the darkest ink to the paper. An MRZ is
+/// printed in the page's darkest ink; a guilloche or rosette printed behind it is lighter, though its fine lines
 /// stand out as much and join the characters into one another.
 pub fn darkest_ink_mask(small: &GrayImage) -> GrayImage {
-    let mut hist = [0u64; 256];
-    for &v in small.iter() {
-        if let Some(h) = hist.get_mut(usize::from(v)) {
-            *h += 1;
-        }
-    }
+    let hist = histogram(small);
     let total: u64 = hist.iter().sum();
     let level_at = |fraction: f64| {
         let mut acc = 0u64;
@@ -176,10 +167,9 @@ pub fn darkest_ink_mask(small: &GrayImage) -> GrayImage {
     mask
 }
 
-/// The zones of characters in a working copy.
-fn zones_in(small: &GrayImage) -> Vec<Zone> {
-    let mask = ink_mask(small);
-    let marks = marks(&mask);
+/// The zones of characters among the marks of an ink mask of a working copy.
+fn zones_in(mask: &GrayImage) -> Vec<Zone> {
+    let marks = marks(mask);
     let mut zones = Vec::new();
     for angle in text_directions(&marks.marks) {
         zones.extend(zones_along(&marks, angle));
@@ -210,15 +200,21 @@ pub fn ink_mask(small: &GrayImage) -> GrayImage {
     mask
 }
 
-/// The black-hat level above which a pixel is ink: Otsu's split, but no lower than a third of
-/// the level the strongest marks reach (so a faint pattern is not ink where strong print is).
-fn threshold_for(blackhat: &GrayImage) -> u8 {
+/// How many pixels of `image` have each grey level.
+pub fn histogram(image: &GrayImage) -> [u64; 256] {
     let mut hist = [0u64; 256];
-    for &v in blackhat.iter() {
+    for &v in image.iter() {
         if let Some(h) = hist.get_mut(usize::from(v)) {
             *h += 1;
         }
     }
+    hist
+}
+
+/// The black-hat level above which a pixel is ink: Otsu's split, but no lower than a third of
+/// the level the strongest marks reach (so a faint pattern is not ink where strong print is).
+fn threshold_for(blackhat: &GrayImage) -> u8 {
+    let hist = histogram(blackhat);
     let total: u64 = hist.iter().sum();
     // The level the top 0.5 % of pixels reach: the cores of dark strokes.
     let mut acc = 0u64;

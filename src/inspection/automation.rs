@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::{Answer, MrzInput};
 use crate::manual::AutomationHook;
 use crate::mrz::Verdict;
-use crate::mrz::doubt::DoubtReason;
+use crate::mrz::doubt::{Doubt, DoubtReason};
 use crate::mrz::report::{FindingReport, MrzReport};
 
 /// What a machine check answered for one item, and what decided it.
@@ -112,7 +112,7 @@ fn from_report(hook: AutomationHook, report: &MrzReport) -> MachineResult {
     if report.verdict != Verdict::NeedsReview || !(result.answer == Answer::Pass || doubtful_code) {
         return result;
     }
-    let places: Vec<String> = report.doubts.iter().map(|d| format!("{} {:?}", d.at.human(), d.read)).collect();
+    let places: Vec<String> = report.doubts.iter().map(Doubt::place).collect();
     let mut doubtful = MachineResult::new(
         hook,
         Answer::NotChecked,

@@ -54,3 +54,10 @@ pub struct Doubt {
     /// In words.
     pub explanation: String,
 }
+
+impl Doubt {
+    /// Where and what, for a list in words: `L1 8 'G'`.
+    pub fn place(&self) -> String {
+        format!("{} {:?}", self.at.human(), self.read)
+    }
+}

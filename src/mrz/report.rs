@@ -243,7 +243,7 @@ impl MrzReport {
         if self.verdict == Verdict::Valid {
             self.verdict = Verdict::NeedsReview;
             self.valid = false;
-            let places: Vec<String> = doubts.iter().take(3).map(|d| format!("{} {:?}", d.at.human(), d.read)).collect();
+            let places: Vec<String> = doubts.iter().take(3).map(Doubt::place).collect();
             let more = if doubts.len() > 3 { format!(" and {} more", doubts.len() - 3) } else { String::new() };
             self.verdict_reason = format!(
                 "needs review: every check digit agrees, but {} character(s) have no evidence ({}{more}); \

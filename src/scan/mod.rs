@@ -32,7 +32,7 @@ use crate::mrz::report::MrzReport;
 use crate::mrz::{self, CheckedMrz, RawMrz, Verdict};
 use crate::ocr::glyph::{GlyphMatcher, GlyphScore, LineCells};
 use crate::ocr::{DoubleRead, Model, MrzOcr, OcrError, OcrLine, Strays, box_centre};
-use review::{CharacterEvidence, GlyphOpinion, ROUND_GLYPHS};
+use review::{CLEAR_ROUND_MARGIN, CharacterEvidence, GlyphOpinion, ROUND_GLYPHS};
 
 /// Longest side of the working copy the zones are looked for on again when the first found
 /// nothing like an MRZ (print too small for the first: a card filling little of a photo).
@@ -213,7 +213,6 @@ struct Reading {
     /// Per character of the reading, its box in the band read (all zero when OCR gave none).
     boxes: Vec<Vec<[u32; 4]>>,
     glyph_lines: Vec<String>,
-    disagreements: Vec<Disagreement>,
     evidence: Vec<Vec<CharacterEvidence>>,
 }
 
@@ -329,8 +328,7 @@ impl Scanner {
             }
         }
         // The places the two readers read differently, among the doubts.
-        let disagreements: Vec<Disagreement> = reading
-            .disagreements
+        let disagreements: Vec<Disagreement> = disagreements(&reading.evidence)
             .into_iter()
             .filter(|d| doubts.iter().any(|doubt| doubt.at.contains(d.at.line, usize::from(d.at.start))))
             .collect();
@@ -371,8 +369,13 @@ impl Scanner {
             let grey_upright = normalise(&upright);
             let threshold_upright = binarise(&grey_upright);
             for flip in [flip_first, !flip_first] {
-                let turn = |image: &GrayImage| if flip { imageops::rotate180(image) } else { image.clone() };
-                let threshold = turn(&threshold_upright);
+                let threshold_turned;
+                let threshold = if flip {
+                    threshold_turned = imageops::rotate180(&threshold_upright);
+                    &threshold_turned
+                } else {
+                    &threshold_upright
+                };
                 // The fast model on the thresholded band first. The float model as a second
                 // opinion on a reading that looks like an MRZ but fails a check. A pattern
                 // printed behind the characters (guilloche) can fall on the ink side of the
@@ -391,9 +394,10 @@ impl Scanner {
                     }
                     let darkest_image;
                     let image = match preparation {
-                        Preparation::Threshold => &threshold,
+                        Preparation::Threshold => threshold,
                         Preparation::Darkest => {
-                            darkest_image = turn(&binarise_darkest(&grey_upright));
+                            let upright = binarise_darkest(&grey_upright);
+                            darkest_image = if flip { imageops::rotate180(&upright) } else { upright };
                             &darkest_image
                         }
                     };
@@ -511,7 +515,6 @@ impl Scanner {
             return None;
         }
         let evidence = evidence(&checked, &correction, &picked, &glyph_scores);
-        let disagreements = disagreements(&evidence);
         Some(Reading {
             ocr_lines: picked.iter().map(|l| l.as_read.clone()).collect(),
             correction,
@@ -520,7 +523,6 @@ impl Scanner {
             zone: zone.clone(),
             boxes: picked.iter().map(|l| l.line.boxes.clone()).collect(),
             glyph_lines,
-            disagreements,
             evidence,
         })
     }
@@ -615,12 +617,6 @@ struct FittedLine {
     /// Characters left out at the line's ends.
     strays: Strays,
 }
-
-/// OCR-B's round glyphs ([`review::ROUND_GLYPHS`]) differ in proportions a template judges
-/// poorly at MRZ size: between them the matcher votes only when its reading fits clearly better
-/// than the next ([`CLEAR_ROUND_MARGIN`]; measured on the development sets: below it OCR was right
-/// in 280 of 289 such disputes, above it the matcher in 7 of 8).
-const CLEAR_ROUND_MARGIN: f32 = 0.12;
 
 /// Whether the matcher's opinion counts against OCR's `read`.
 fn matcher_disputes(read: char, glyph: &GlyphOpinion) -> bool {
