@@ -13,9 +13,9 @@ run: deps
 
 test: deps
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --no-default-features -- -D warnings
-	$(CARGO) test
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p docexam --no-default-features -- -D warnings
+	$(CARGO) test --workspace
 
 bench: deps
 	$(CARGO) bench --bench mrz_parse

@@ -12,10 +12,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::report::MrzReport;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::report::MrzReport;
 // `mrz` below is docexam's engine; the independent crate is `::mrz`.
-use docexam::mrz::{self, Verdict};
+use docexam_mrz::{self as mrz, Verdict};
 
 const TD3_LINE1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
 const TD3_LINE2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";

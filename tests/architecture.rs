@@ -1,11 +1,148 @@
 //! Tidy tests for ARCHITECTURE.md's invariants, run as ordinary tests.
+//!
+//! Which layer may use which is a fact of each crate's `Cargo.toml`: the compiler refuses a `use`
+//! of a crate that is not a dependency. These tests keep the `Cargo.toml` files themselves honest
+//! (read through `cargo metadata`), and grep for the few rules no compiler can see.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-/// The shells; everything else under `src/` is core.
-const SHELLS: &[&str] = &["app", "cli", "main.rs"];
+use serde_json::{Value, json};
+
+/// Every workspace crate and the workspace crates it may depend on (normal dependencies; tests
+/// may use more). The arrows point down the layers: MRZ and imaging at the bottom, the shells on
+/// top.
+const LAYER_EDGES: &[(&str, &[&str])] = &[
+    ("docexam-mrz", &[]),
+    ("docexam-imaging", &[]),
+    ("docexam-ocr", &["docexam-mrz"]),
+    ("docexam-scan", &["docexam-mrz", "docexam-imaging", "docexam-ocr"]),
+    ("docexam-exam", &["docexam-mrz"]),
+    ("docexam-audit", &["docexam-mrz", "docexam-exam"]),
+    ("docexam-synth", &["docexam-mrz", "docexam-exam"]),
+    ("docexam-desk", &["docexam-mrz", "docexam-imaging", "docexam-scan", "docexam-exam", "docexam-audit"]),
+    (
+        "docexam",
+        &[
+            "docexam-mrz",
+            "docexam-imaging",
+            "docexam-ocr",
+            "docexam-scan",
+            "docexam-exam",
+            "docexam-audit",
+            "docexam-synth",
+            "docexam-desk",
+        ],
+    ),
+];
+
+/// External crates only one layer may use, and the layers that may.
+const OWNED_EXTERNALS: &[(&str, &[&str])] = &[
+    // The GUI toolkit stays in the desk: the core is UI-free.
+    ("egui", &["docexam-desk"]),
+    ("eframe", &["docexam-desk"]),
+    ("egui_plot", &["docexam-desk"]),
+    ("rfd", &["docexam-desk"]),
+    ("winit", &["docexam-desk"]),
+    // One crate owns the database: its invariants (immediate transactions, append-only, signed
+    // checkpoints) hold only if nothing else writes to it.
+    ("rusqlite", &["docexam-audit"]),
+    ("tesseract", &["docexam-ocr"]),
+    // Library errors are typed (thiserror); anyhow and argument parsing belong to the binary.
+    ("anyhow", &["docexam"]),
+    ("clap", &["docexam"]),
+];
+
+/// The MRZ core is checked by its whole dependency list: serde and thiserror, nothing else.
+const MRZ_EXTERNALS: &[&str] = &["serde", "thiserror"];
+
+/// What breaks the rules in `metadata` (the JSON of `cargo metadata --no-deps`): one line each.
+fn rule_breaks(metadata: &Value) -> Vec<String> {
+    let edges: BTreeMap<&str, &[&str]> = LAYER_EDGES.iter().copied().collect();
+    let mut breaks = Vec::new();
+    let packages = metadata["packages"].as_array().expect("packages");
+    for package in packages {
+        let name = package["name"].as_str().expect("package name");
+        let Some(allowed) = edges.get(name) else {
+            breaks.push(format!("{name}: a workspace crate with no place in LAYER_EDGES"));
+            continue;
+        };
+        for dependency in package["dependencies"].as_array().expect("dependencies") {
+            if !dependency["kind"].is_null() {
+                continue; // dev- and build-dependencies
+            }
+            let used = dependency["name"].as_str().expect("dependency name");
+            if used.starts_with("docexam") && !allowed.contains(&used) {
+                breaks.push(format!("{name} depends on {used}, which is not below it"));
+            }
+            if let Some((_, owners)) = OWNED_EXTERNALS.iter().find(|(external, _)| *external == used)
+                && !owners.contains(&name)
+            {
+                breaks.push(format!("{name} depends on {used}, which only {owners:?} may use"));
+            }
+            if name == "docexam-mrz" && !MRZ_EXTERNALS.contains(&used) {
+                breaks.push(format!("docexam-mrz depends on {used}; it may use only {MRZ_EXTERNALS:?}"));
+            }
+        }
+    }
+    breaks
+}
+
+fn workspace_metadata() -> Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo metadata");
+    assert!(output.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("cargo metadata JSON")
+}
+
+#[test]
+fn every_crate_depends_only_on_the_layers_below_it() {
+    let metadata = workspace_metadata();
+    let names: Vec<&str> = metadata["packages"].as_array().unwrap().iter().filter_map(|p| p["name"].as_str()).collect();
+    for (crate_name, _) in LAYER_EDGES {
+        assert!(names.contains(crate_name), "{crate_name} is not in the workspace: {names:?}");
+    }
+    let breaks = rule_breaks(&metadata);
+    assert!(breaks.is_empty(), "layering broken:\n{}", breaks.join("\n"));
+}
+
+fn package(name: &str, dependencies: &[(&str, Option<&str>)]) -> Value {
+    let dependencies: Vec<Value> =
+        dependencies.iter().map(|(dep, kind)| json!({ "name": dep, "kind": kind })).collect();
+    json!({ "name": name, "dependencies": dependencies })
+}
+
+#[test]
+fn the_edge_rules_catch_a_forbidden_dependency() {
+    let fine = json!({ "packages": [
+        package("docexam-mrz", &[("serde", None), ("thiserror", None), ("proptest", Some("dev"))]),
+        package("docexam-desk", &[("egui", None), ("docexam-audit", None), ("rusqlite", Some("dev"))]),
+    ]});
+    assert_eq!(rule_breaks(&fine), Vec::<String>::new());
+
+    let upward = json!({ "packages": [package("docexam-mrz", &[("docexam-audit", None)])] });
+    let breaks = rule_breaks(&upward);
+    assert!(breaks.iter().any(|b| b.contains("docexam-mrz depends on docexam-audit")), "{breaks:?}");
+
+    let gui_in_core = json!({ "packages": [package("docexam-audit", &[("egui", None)])] });
+    assert_eq!(rule_breaks(&gui_in_core).len(), 1);
+
+    let sqlite_in_desk = json!({ "packages": [package("docexam-desk", &[("rusqlite", None)])] });
+    assert!(rule_breaks(&sqlite_in_desk)[0].contains("rusqlite"));
+
+    let image_in_mrz = json!({ "packages": [package("docexam-mrz", &[("image", None)])] });
+    assert!(rule_breaks(&image_in_mrz)[0].contains("may use only"));
+
+    let stranger = json!({ "packages": [package("docexam-extra", &[])] });
+    assert!(rule_breaks(&stranger)[0].contains("no place in LAYER_EDGES"));
+}
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read dir") {
@@ -18,22 +155,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn core_files() -> Vec<PathBuf> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+fn files_under(relative: &str) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(&src).expect("src") {
-        let path = entry.expect("entry").path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if SHELLS.contains(&name.as_str()) || name == "lib.rs" {
-            continue;
-        }
-        if path.is_dir() {
-            rust_files(&path, &mut files);
-        } else if name.ends_with(".rs") {
-            files.push(path);
-        }
-    }
-    assert!(files.iter().any(|f| f.ends_with("mrz/mod.rs")), "core modules not found");
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join(relative), &mut files);
+    assert!(!files.is_empty(), "no Rust files under {relative}");
     files
 }
 
@@ -47,69 +172,31 @@ fn code_lines(path: &Path) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn violations(forbidden: &[&str]) -> Vec<String> {
+#[test]
+fn the_mrz_and_inspection_cores_do_not_read_the_clock() {
+    // Dates and times come in as arguments so every check and every record is reproducible.
+    // (No dependency rule can say this: the clock is in std.)
+    let mut files = files_under("crates/mrz/src");
+    files.extend(files_under("crates/exam/src/inspection"));
     let mut found = Vec::new();
-    for file in core_files() {
+    for file in files {
         for (line_no, code) in code_lines(&file) {
-            for word in forbidden {
+            for word in ["SystemTime::now", "Instant::now", "chrono::Local", "Utc::now"] {
                 if code.contains(word) {
                     found.push(format!("{}:{line_no}: {word}", file.display()));
                 }
             }
         }
     }
-    found
-}
-
-#[test]
-fn core_modules_do_not_use_the_gui_toolkit() {
-    let found = violations(&["egui", "eframe", "winit", "rfd::"]);
-    assert!(found.is_empty(), "the core must stay UI-free:\n{}", found.join("\n"));
-}
-
-#[test]
-fn the_mrz_and_inspection_cores_do_not_read_the_clock() {
-    // Dates and times come in as arguments so every check and every record is reproducible.
-    let found: Vec<String> = violations(&["SystemTime::now", "Instant::now", "chrono::Local", "Utc::now"])
-        .into_iter()
-        .filter(|v| v.contains("/mrz/") || v.contains("/inspection/"))
-        .collect();
     assert!(found.is_empty(), "the MRZ or inspection core reads the clock:\n{}", found.join("\n"));
-}
-
-#[test]
-fn lib_declares_every_core_module_and_only_the_app_shell() {
-    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).expect("lib.rs");
-    assert!(lib.contains("pub mod mrz;"));
-    assert!(!lib.contains("mod cli"), "the CLI shell belongs to the binary, not the library");
-}
-
-#[test]
-fn only_the_audit_module_touches_sqlite() {
-    // One module owns the database: its invariants (immediate transactions, append-only, signed
-    // checkpoints) hold only if nothing else writes to it.
-    let found: Vec<String> =
-        violations(&["rusqlite", "sqlite3"]).into_iter().filter(|v| !v.contains("/audit/")).collect();
-    assert!(found.is_empty(), "SQLite used outside src/audit:\n{}", found.join("\n"));
-    let mut shells = Vec::new();
-    for shell in ["app", "cli"] {
-        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(shell), &mut shells);
-    }
-    for file in shells {
-        for (line_no, code) in code_lines(&file) {
-            assert!(!code.contains("rusqlite"), "{}:{line_no}: the shells go through docexam::audit", file.display());
-        }
-    }
 }
 
 #[test]
 fn every_audit_write_takes_the_write_lock_first() {
     // A DEFERRED transaction that reads the chain head and then writes can fail with SQLITE_BUSY
-    // without waiting; every write transaction in the audit module must be BEGIN IMMEDIATE. A
+    // without waiting; every write transaction in the audit crate must be BEGIN IMMEDIATE. A
     // read-only snapshot may be deferred: its line says `// read-only snapshot`.
-    let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/audit"), &mut files);
-    for file in files {
+    for file in files_under("crates/audit/src") {
         let raw: Vec<String> = std::fs::read_to_string(&file).expect("read").lines().map(str::to_owned).collect();
         for (line_no, code) in code_lines(&file) {
             let deferred = code.contains(".transaction()")

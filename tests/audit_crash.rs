@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use audit_common::{Rng, Scratch, bin, count_and_max, fixture, integrity_check, seed};
-use docexam::audit::verify_database;
+use docexam_audit::verify_database;
 
 /// A running `append-loop` and the threads reading its output.
 struct Writer {

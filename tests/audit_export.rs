@@ -8,9 +8,9 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use docexam::audit::chain::{head_of, leaf_hash};
-use docexam::audit::export::verify_export;
-use docexam::digest::{sha256_hex, to_hex};
+use docexam_audit::chain::{head_of, leaf_hash};
+use docexam_audit::export::verify_export;
+use docexam_exam::digest::{sha256_hex, to_hex};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 const MRZ_1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";

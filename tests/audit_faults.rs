@@ -19,7 +19,7 @@ use audit_common::{
     Rng, Scratch, assert_intact, audit, bin, count_and_max, fixture, fixture_json, inspection, integrity_check,
     key_path, new_log, record_count, stderr_of,
 };
-use docexam::audit::{AuditError, AuditLog, OpenOptions, verify_database};
+use docexam_audit::{AuditError, AuditLog, OpenOptions, verify_database};
 
 /// Every `committed N` line of a writer's output.
 fn acks(output: &Output) -> Vec<u64> {
@@ -240,7 +240,7 @@ fn a_log_on_a_read_only_mount_still_verifies() {
     };
     let report = verify_database(&db);
     drop(mount);
-    assert!(report.as_ref().is_ok_and(docexam::audit::VerifyReport::intact), "{report:?}");
+    assert!(report.as_ref().is_ok_and(docexam_audit::VerifyReport::intact), "{report:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -327,9 +327,9 @@ fn append_decided(scratch: &Scratch, decisions: &[(&str, &str, &[&str])]) {
         body["ended_at"] = Value::from(*ended_at);
         body["decision"]["outcome"] = Value::from(*outcome);
         body["decision"]["refusal_reasons"] = serde_json::json!(reasons);
-        (docexam::audit::entry::EntryKind::Inspection, body)
+        (docexam_audit::entry::EntryKind::Inspection, body)
     });
-    let mut writer = docexam::audit::AuditLog::open(&scratch.db(), &docexam::audit::OpenOptions::default()).unwrap();
+    let mut writer = docexam_audit::AuditLog::open(&scratch.db(), &docexam_audit::OpenOptions::default()).unwrap();
     writer.append_batch(bodies).unwrap();
 }
 
@@ -406,8 +406,8 @@ fn records_that_are_not_inspections_never_count() {
     };
     {
         let mut writer =
-            docexam::audit::AuditLog::open(&log.scratch.db(), &docexam::audit::OpenOptions::default()).unwrap();
-        writer.append(docexam::audit::entry::EntryKind::Export, &leaf_body).unwrap();
+            docexam_audit::AuditLog::open(&log.scratch.db(), &docexam_audit::OpenOptions::default()).unwrap();
+        writer.append(docexam_audit::entry::EntryKind::Export, &leaf_body).unwrap();
     }
     // A wrong passphrase adds an auth_failed record too.
     let wrong = log.scratch.file("wrong", "not the passphrase at all");
@@ -546,8 +546,8 @@ fn a_purge_before_every_record_removes_nothing_and_is_still_recorded() {
 #[test]
 #[ignore = "builds a million-record log (about 2.5 GB); run in release"]
 fn stats_over_a_million_inspections_count_every_one() {
-    use docexam::audit::entry::EntryKind;
-    use docexam::audit::query::{AuditReader, GroupBy};
+    use docexam_audit::entry::EntryKind;
+    use docexam_audit::query::{AuditReader, GroupBy};
     const RECORDS: u64 = 1_000_000;
     let log = known_log("million");
     let template = {
@@ -559,7 +559,7 @@ fn stats_over_a_million_inspections_count_every_one() {
     let started = std::time::Instant::now();
     {
         let mut writer =
-            docexam::audit::AuditLog::open(&log.scratch.db(), &docexam::audit::OpenOptions::default()).unwrap();
+            docexam_audit::AuditLog::open(&log.scratch.db(), &docexam_audit::OpenOptions::default()).unwrap();
         let bodies = (0..RECORDS).map(|n| {
             let mut body = template.clone();
             body["decision"]["outcome"] = Value::from(outcomes[(n % 5) as usize]);

@@ -15,10 +15,10 @@ use audit_common::{
     Rng, Scratch, assert_intact, audit, checkpoint_wal, inspection, key_path, logical_content, new_log, open_log, raw,
     seed, stdout_of,
 };
-use docexam::audit::chain::{GENESIS, leaf_hash, next_link};
-use docexam::audit::entry::{Actor, Role};
-use docexam::audit::signing::DeskKey;
-use docexam::audit::{AuditError, FindingKind, OpenOptions, VerifyReport, verify_database};
+use docexam_audit::chain::{GENESIS, leaf_hash, next_link};
+use docexam_audit::entry::{Actor, Role};
+use docexam_audit::signing::DeskKey;
+use docexam_audit::{AuditError, FindingKind, OpenOptions, VerifyReport, verify_database};
 use rusqlite::params;
 
 /// Records in a scenario's log: record 0 and ten inspections.
@@ -186,7 +186,7 @@ fn scenarios() -> Vec<(&'static str, bool, Tamper, Expect)> {
                 let key = DeskKey::create(&other.join("key")).unwrap();
                 let desk = open_log(db).desk().to_owned();
                 let head = head_after(db, LAST);
-                let signature = key.sign(&docexam::audit::chain::checkpoint_message(&desk, 11, &head));
+                let signature = key.sign(&docexam_audit::chain::checkpoint_message(&desk, 11, &head));
                 sql(db, "DROP TRIGGER checkpoint_no_delete; DELETE FROM checkpoint WHERE size > 5");
                 raw(db)
                     .execute(
@@ -337,7 +337,7 @@ fn scenarios() -> Vec<(&'static str, bool, Tamper, Expect)> {
                 let key = DeskKey::create(&other.join("key")).unwrap();
                 let original = open_log(db).public_key();
                 let zero = leaf(db, 0);
-                edit_leaf(db, 0, docexam::digest::to_hex(&original).as_bytes(), key.public_hex().as_bytes());
+                edit_leaf(db, 0, docexam_exam::digest::to_hex(&original).as_bytes(), key.public_hex().as_bytes());
                 assert_ne!(zero, leaf(db, 0));
                 recompute_chain(db, 0);
             },
@@ -350,7 +350,7 @@ fn scenarios() -> Vec<(&'static str, bool, Tamper, Expect)> {
                 let desk = open_log(db).desk().to_owned();
                 let other = Scratch::new("tamper-other-log");
                 let options = OpenOptions { desk_id: Some(desk), ..OpenOptions::default() };
-                let mut log = docexam::audit::AuditLog::open(&other.db(), &options).unwrap();
+                let mut log = docexam_audit::AuditLog::open(&other.db(), &options).unwrap();
                 for _ in 1..RECORDS {
                     log.record_inspection(&inspection()).unwrap();
                 }

@@ -3,7 +3,7 @@
 //! Differential test: docexam's check-digit verdicts against the independent `mrz` crate 0.9.1
 //! (an ICAO 9303 parser written by others, used here only as an oracle).
 //!
-//! 1. Valid MRZs are generated with `docexam::mrz::emit` for TD3, TD2, TD1, MRV-A and MRV-B from
+//! 1. Valid MRZs are generated with `docexam_mrz::emit` for TD3, TD2, TD1, MRV-A and MRV-B from
 //!    random, well-formed fields (deterministic proptest runs). Both sides must call each of them
 //!    valid.
 //! 2. Each is then mutated, one character at a time (replaced by another MRZ character), and for
@@ -23,14 +23,14 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use docexam::mrz::charset::check_digit;
-use docexam::mrz::countries::COUNTRIES;
-use docexam::mrz::dates::{CalendarDate, DatePolicy, days_in_month};
-use docexam::mrz::emit::{MrzFields, emit};
-use docexam::mrz::fields::CheckId;
-use docexam::mrz::findings::FindingKind;
-use docexam::mrz::layout::{Format, layout, long_number_region};
-use docexam::mrz::{self, CheckOutcome, CheckResult, CheckedMrz, Verdict};
+use docexam_mrz::charset::check_digit;
+use docexam_mrz::countries::COUNTRIES;
+use docexam_mrz::dates::{CalendarDate, DatePolicy, days_in_month};
+use docexam_mrz::emit::{MrzFields, emit};
+use docexam_mrz::fields::CheckId;
+use docexam_mrz::findings::FindingKind;
+use docexam_mrz::layout::{Format, layout, long_number_region};
+use docexam_mrz::{self as mrz, CheckOutcome, CheckResult, CheckedMrz, Verdict};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -150,7 +150,7 @@ impl Zone<'_> {
         self.lines.get(usize::from(line)).and_then(|l| l.as_bytes().get(col)).copied().unwrap_or(0)
     }
 
-    fn slice(&self, span: docexam::mrz::layout::Span) -> &[u8] {
+    fn slice(&self, span: docexam_mrz::layout::Span) -> &[u8] {
         self.lines
             .get(usize::from(span.line))
             .and_then(|l| l.as_bytes().get(usize::from(span.start)..span.end()))

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use docexam::app::document::{Recording, ScanState};
+use docexam_desk::document::{Recording, ScanState};
 
-use docexam::audit::query::{AuditReader, ListFilter};
-use docexam::inspection::AnsweredBy;
+use docexam_audit::query::{AuditReader, ListFilter};
+use docexam_exam::inspection::AnsweredBy;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 
@@ -97,11 +97,11 @@ fn a_reading_that_needs_review_is_amber_and_puts_the_cursor_on_the_doubt() {
     harness.run_steps(2);
     let document = harness.state().state.document.as_ref().unwrap();
     let report = document.report.as_ref().unwrap();
-    assert_eq!(report.verdict, docexam::mrz::Verdict::NeedsReview);
+    assert_eq!(report.verdict, docexam_mrz::Verdict::NeedsReview);
     assert!(!report.valid);
     let first = report.doubts.first().expect("a doubtful character");
     for item in document.inspection.items().iter().filter(|i| i.automation.is_some()) {
-        assert_ne!(item.answer, docexam::inspection::Answer::Pass, "{}", item.id);
+        assert_ne!(item.answer, docexam_exam::inspection::Answer::Pass, "{}", item.id);
     }
     let expected: usize = report.lines.iter().take(usize::from(first.at.line)).map(|l| l.len() + 1).sum::<usize>()
         + usize::from(first.at.start);
@@ -142,8 +142,8 @@ fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
 fn a_supervisor_verifies_the_log() {
     let dir = temp_dir("supervisor");
     // The supervisor screen is behind the passphrase `docexam audit passphrase` sets up.
-    let by = docexam::audit::entry::Actor { role: docexam::audit::entry::Role::Supervisor, name: None };
-    docexam::audit::AuditLog::open(&dir.join("audit.sqlite"), &docexam::audit::OpenOptions::default())
+    let by = docexam_audit::entry::Actor { role: docexam_audit::entry::Role::Supervisor, name: None };
+    docexam_audit::AuditLog::open(&dir.join("audit.sqlite"), &docexam_audit::OpenOptions::default())
         .unwrap()
         .change_settings(by, None, Some("a long supervisor passphrase"))
         .unwrap();
@@ -172,9 +172,9 @@ fn a_new_image_replaces_the_pending_reading_and_a_late_result_is_dropped() {
     let mut harness = desk(&dir);
     start_shift(&mut harness, "off-3");
     // Two images in a row, the second before the first has been read.
-    harness.state_mut().push(docexam::app::Command::OpenImage(repo("test-images/scan/td3_clean_0000.png")));
+    harness.state_mut().push(docexam_desk::Command::OpenImage(repo("test-images/scan/td3_clean_0000.png")));
     harness.run_steps(1);
-    harness.state_mut().push(docexam::app::Command::OpenImage(repo("test-images/scan/td2_wrong_check_0000.png")));
+    harness.state_mut().push(docexam_desk::Command::OpenImage(repo("test-images/scan/td2_wrong_check_0000.png")));
     step_until(&mut harness, Duration::from_secs(120), "the second reading", |app| {
         app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. }))
     });
@@ -216,7 +216,7 @@ fn a_damaged_image_is_a_visible_error_and_the_mrz_can_still_be_typed() {
     );
     let document = harness.state().state.document.as_ref().unwrap();
     assert!(document.report.as_ref().is_some_and(|r| r.format.is_some()));
-    assert_eq!(document.inspection.source(), &docexam::inspection::DocumentSource::Text);
+    assert_eq!(document.inspection.source(), &docexam_exam::inspection::DocumentSource::Text);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -252,11 +252,11 @@ fn settings_change_the_text_size_and_are_remembered() {
     harness.get_by_label("Save settings").click();
     harness.run_steps(2);
     let body = harness.ctx.global_style().text_styles[&egui::TextStyle::Body].size;
-    assert_eq!(body, docexam::app::store::FONT_SIZES[3]);
+    assert_eq!(body, docexam_desk::store::FONT_SIZES[3]);
     drop(harness);
     let saved = std::fs::read_to_string(dir.join("state/settings.json")).unwrap();
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
-    assert_eq!(saved["font_size"], serde_json::json!(docexam::app::store::FONT_SIZES[3]));
+    assert_eq!(saved["font_size"], serde_json::json!(docexam_desk::store::FONT_SIZES[3]));
     assert_eq!(saved["officer"], "off-6", "the start screen remembers the officer");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -8,12 +8,12 @@
 use std::path::Path;
 use std::time::Duration;
 
-use docexam::app::supervisor::{SortColumn, SupervisorCommand};
-use docexam::app::{Command, DeskApp, Severity};
-use docexam::audit::entry::{Actor, EntryKind, Role};
-use docexam::audit::query::{AuditReader, ListFilter, Stats};
-use docexam::audit::{AuditLog, OpenOptions};
-use docexam::inspection::{Inspection, Outcome};
+use docexam_audit::entry::{Actor, EntryKind, Role};
+use docexam_audit::query::{AuditReader, ListFilter, Stats};
+use docexam_audit::{AuditLog, OpenOptions};
+use docexam_desk::supervisor::{SortColumn, SupervisorCommand};
+use docexam_desk::{Command, DeskApp, Severity};
+use docexam_exam::inspection::{Inspection, Outcome};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -286,7 +286,7 @@ fn an_export_through_the_path_field_verifies_and_a_purge_needs_its_confirmation(
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count() as u64, records);
     harness.get_by_label(&format!("Exported {records} records."));
     harness.get_by_label(&summary.proof.display().to_string());
-    let report = docexam::audit::export::verify_export(&out, None).unwrap();
+    let report = docexam_audit::export::verify_export(&out, None).unwrap();
     assert!(report.intact(), "{:?}", report.findings);
     // The export is itself a record, and the table shows it.
     step_until(&mut harness, WAIT, "the export record", |app| app.state.supervisor.table.total == records + 1);

@@ -9,11 +9,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use docexam::app::document::{Recording, ScanState};
-use docexam::app::training::SessionState;
-use docexam::app::{AuditStatus, Command, DeskApp, Severity, Tab};
-use docexam::audit::query::{AuditReader, ListFilter};
-use docexam::inspection::{Answer, AnsweredBy, Outcome};
+use docexam_audit::query::{AuditReader, ListFilter};
+use docexam_desk::document::{Recording, ScanState};
+use docexam_desk::training::SessionState;
+use docexam_desk::{AuditStatus, Command, DeskApp, Severity, Tab};
+use docexam_exam::inspection::{Answer, AnsweredBy, Outcome};
 use egui::Key;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -282,7 +282,7 @@ fn the_shipped_pack_runs_end_to_end_from_the_trainer_tab() {
         }
         app.push(Command::ChooseOutcome(document.expected_outcome));
         if document.expected_outcome.takes_refusal_reasons() {
-            app.push(Command::ToggleReason(docexam::inspection::RefusalReason::B));
+            app.push(Command::ToggleReason(docexam_exam::inspection::RefusalReason::B));
         }
         app.push(Command::SetJustification("as the key says".to_owned()));
         app.push(Command::DecideAndRecord);

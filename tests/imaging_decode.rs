@@ -15,7 +15,7 @@ use image::{DynamicImage, GrayImage, ImageBuffer, ImageFormat, Luma, LumaA, Rgba
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use docexam::imaging::decode::{DecodeError, DecodeLimits, DecodedImage, decode, decode_with_preview};
+use docexam_imaging::decode::{DecodeError, DecodeLimits, DecodedImage, decode, decode_with_preview};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/images/{name}", env!("CARGO_MANIFEST_DIR"));

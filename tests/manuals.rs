@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use proptest::prelude::*;
 use sha2::Digest as _;
 
-use docexam::manual::{
+use docexam_exam::manual::{
     AutomationHook, CodeTable, Level, LookupError, ManualLibrary, ProblemKind, Severity, Tool, load_file, parse_manual,
 };
 
@@ -123,11 +123,11 @@ fn every_unknown_code_is_reported_with_its_line_item_and_allowed_values() {
         problems_of("bad/unknown-codes.en.toml"),
         [
             at(7, None, unknown::<Level>("fourth")),
-            at(12, None, unknown::<docexam::manual::FalsedocStep>("Z")),
+            at(12, None, unknown::<docexam_exam::manual::FalsedocStep>("Z")),
             at(16, Some("A01"), unknown::<Level>("primary")),
             at(19, Some("A01"), unknown::<Tool>("UV")),
             at(21, Some("A01"), unknown::<Severity>("S5")),
-            at(30, Some("A02"), unknown::<docexam::manual::FailureCode>("FG")),
+            at(30, Some("A02"), unknown::<docexam_exam::manual::FailureCode>("FG")),
             at(33, Some("A02"), unknown::<AutomationHook>("mrz.checksum")),
         ]
     );
@@ -281,14 +281,14 @@ fn first_line_manual_without_time_budget_loads_with_a_warning() {
 #[test]
 fn files_over_the_limit_are_refused_unread() {
     let dir = scratch_dir("too-large");
-    let limit = usize::try_from(docexam::manual::MAX_MANUAL_BYTES).unwrap();
+    let limit = usize::try_from(docexam_exam::manual::MAX_MANUAL_BYTES).unwrap();
     let big = dir.join("big.en.toml");
     std::fs::write(&big, "#".repeat(limit + 1)).unwrap();
     let err = load_file(&big).unwrap_err();
     assert_eq!(err.problems.len(), 1);
     assert_eq!(
         err.problems[0].kind,
-        ProblemKind::TooLarge { size: limit as u64 + 1, limit: docexam::manual::MAX_MANUAL_BYTES }
+        ProblemKind::TooLarge { size: limit as u64 + 1, limit: docexam_exam::manual::MAX_MANUAL_BYTES }
     );
     // Exactly at the limit the file is read (and fails for what it holds, not for its size).
     let at_limit = dir.join("edge.en.toml");
@@ -548,10 +548,10 @@ fn readme_documents_every_code() {
     }
     let readme = std::fs::read_to_string(repo().join("manuals/README.md")).unwrap();
     let mut absent = missing::<Level>(&readme);
-    absent.extend(missing::<docexam::manual::FalsedocStep>(&readme));
+    absent.extend(missing::<docexam_exam::manual::FalsedocStep>(&readme));
     absent.extend(missing::<Severity>(&readme));
     absent.extend(missing::<Tool>(&readme));
-    absent.extend(missing::<docexam::manual::FailureCode>(&readme));
+    absent.extend(missing::<docexam_exam::manual::FailureCode>(&readme));
     absent.extend(missing::<AutomationHook>(&readme));
     assert!(absent.is_empty(), "manuals/README.md lacks the rows {absent:?}");
 }
@@ -748,7 +748,7 @@ fn cli_show_json_with_fallback() {
     assert_eq!(json["manual"]["id"], "pocket");
     assert_eq!(json["manual"]["language"], "en");
     assert_eq!(json["manual"]["sections"][0]["items"][1]["severity"], "S1");
-    let manual: docexam::manual::Manual = serde_json::from_value(json["manual"].clone()).unwrap();
+    let manual: docexam_exam::manual::Manual = serde_json::from_value(json["manual"].clone()).unwrap();
     assert_eq!(manual, load_file(&fixture("mixed/pocket.en.toml")).unwrap().manual, "the JSON is the whole manual");
 
     let filtered = docexam(&["--manuals", &rel("good"), "manual", "show", "tiny-check", "--level", "first", "--json"]);
@@ -781,7 +781,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_the_loader(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let _ = docexam::manual::parse_manual_bytes(&bytes, Path::new("x.en.toml"));
+        let _ = docexam_exam::manual::parse_manual_bytes(&bytes, Path::new("x.en.toml"));
     }
 
     /// Damage a good file (cut a piece out, put random text in): the loader reports or accepts,

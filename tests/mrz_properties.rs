@@ -7,15 +7,15 @@
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use docexam::mrz::charset::char_value;
-use docexam::mrz::correct::{CorrectionOptions, SubstitutionReason, candidates_from_text, correct};
-use docexam::mrz::countries::COUNTRIES;
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::emit::{MrzFields, emit};
-use docexam::mrz::fields::{CheckId, FieldId};
-use docexam::mrz::layout::{Format, layout};
-use docexam::mrz::report::MrzReport;
-use docexam::mrz::{CheckedMrz, Verdict, check_text};
+use docexam_mrz::charset::char_value;
+use docexam_mrz::correct::{CorrectionOptions, SubstitutionReason, candidates_from_text, correct};
+use docexam_mrz::countries::COUNTRIES;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::emit::{MrzFields, emit};
+use docexam_mrz::fields::{CheckId, FieldId};
+use docexam_mrz::layout::{Format, layout};
+use docexam_mrz::report::MrzReport;
+use docexam_mrz::{CheckedMrz, Verdict, check_text};
 
 fn policy() -> DatePolicy {
     DatePolicy::new(CalendarDate { year: 2026, month: 11, day: 23 })

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::scan::{ScanOptions, Scanner};
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_scan::{ScanOptions, Scanner};
 use serde_json::Value;
 
 /// A scanner checking dates as of the day the committed specimens' truth was written.
@@ -120,7 +120,7 @@ fn committed_specimens_are_read_and_judged_correctly() {
 /// three visual-zone blocks. Each is read whole and exactly.
 #[test]
 fn once_missed_specimens_are_read_whole() {
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let mut scanner = scanner();
     for (kind, index, seed, format) in [
@@ -147,7 +147,7 @@ fn once_missed_specimens_are_read_whole() {
 /// number. Whenever a double read is merged it is reported, and the merged position holds `O`.
 #[test]
 fn once_double_read_specimens_are_read_exactly() {
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let mut scanner = scanner();
     for (kind, index, format, valid) in
@@ -176,7 +176,7 @@ fn once_double_read_specimens_are_read_exactly() {
 /// before it ends the search, so the right way up is still tried, and wins.
 #[test]
 fn a_merged_reading_of_garbage_does_not_end_the_search() {
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let mut scanner = scanner();
     let job = Job { kind: Kind::Photo, index: 5, seed: 3 };
@@ -195,8 +195,8 @@ fn a_merged_reading_of_garbage_does_not_end_the_search() {
 /// character's look-alike together pass, and the visa needs review).
 #[test]
 fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
-    use docexam::mrz::correct::SubstitutionReason;
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_mrz::correct::SubstitutionReason;
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let mut scanner = scanner();
     let job = Job { kind: Kind::Photo, index: 18, seed: 5 };
@@ -231,7 +231,7 @@ fn the_glyph_matchers_second_opinion_lets_the_check_digit_decide() {
 /// character left out on the way is reported with its line.
 #[test]
 fn photos_with_a_mark_beside_a_line_are_read_exactly() {
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let mut scanner = scanner();
     for seed in [8, 4] {
@@ -252,9 +252,9 @@ fn photos_with_a_mark_beside_a_line_are_read_exactly() {
 /// is small; the zone is still found and read exactly.
 #[test]
 fn small_print_in_a_large_photo_is_read() {
-    use docexam::imaging::decode::{DecodeLimits, decode};
-    use docexam::imaging::zone::{WORK_SIZE, find_zones};
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_imaging::decode::{DecodeLimits, decode};
+    use docexam_imaging::zone::{WORK_SIZE, find_zones};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let job = Job { kind: Kind::Photo, index: 12, seed: 9 };
     let specimen = specimen_classic(&job).unwrap();
@@ -274,7 +274,7 @@ fn small_print_in_a_large_photo_is_read() {
 /// change, so the page has no MRZ.
 #[test]
 fn a_text_page_made_to_pass_its_check_digits_is_still_no_mrz() {
-    use docexam::synth::{Job, Kind, specimen_classic};
+    use docexam_synth::{Job, Kind, specimen_classic};
 
     let job = Job { kind: Kind::NoMrz, index: 1, seed: 10 };
     assert_eq!(job.file_name(), "text_no_mrz_0001.png");

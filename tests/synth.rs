@@ -6,16 +6,16 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use docexam::mrz::check_text;
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::emit::emit;
-use docexam::mrz::fields::CheckId;
-use docexam::mrz::layout::Format;
-use docexam::synth::degrade::{self, Raster};
-use docexam::synth::identity::Identity;
-use docexam::synth::render::{self, Fonts};
-use docexam::synth::rng::Rng;
-use docexam::synth::{self, Job, Kind, MrzTruth, SetSpec, Truth};
+use docexam_mrz::check_text;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::emit::emit;
+use docexam_mrz::fields::CheckId;
+use docexam_mrz::layout::Format;
+use docexam_synth::degrade::{self, Raster};
+use docexam_synth::identity::Identity;
+use docexam_synth::render::{self, Fonts};
+use docexam_synth::rng::Rng;
+use docexam_synth::{self as synth, Job, Kind, MrzTruth, SetSpec, Truth};
 
 fn policy() -> DatePolicy {
     DatePolicy::new(CalendarDate { year: 2026, month: 11, day: 23 })
@@ -220,11 +220,11 @@ fn the_committed_set_is_what_the_generator_makes() {
 // ---------------------------------------------------------------------------------------------
 // What the wide generator varies: each variation measured in the pixels it draws.
 
-use docexam::synth::look::{CardSides, Cut, Look, MrzGeometry, MrzPrint};
-use docexam::synth::page;
-use docexam::synth::pattern::Background;
-use docexam::synth::print;
-use docexam::synth::render::{Mm, RectMm, document_size};
+use docexam_synth::look::{CardSides, Cut, Look, MrzGeometry, MrzPrint};
+use docexam_synth::page;
+use docexam_synth::pattern::Background;
+use docexam_synth::print;
+use docexam_synth::render::{Mm, RectMm, document_size};
 use image::RgbImage;
 
 /// MRZ lines of `format` with an `H` (full capital height) at both ends, fillers between.
@@ -696,7 +696,7 @@ fn the_classic_generator_still_makes_the_images_it_made() {
     let job = Job { kind: Kind::Lowres, index: 0, seed: 7 };
     let specimen = synth::specimen_classic(&job).unwrap();
     assert!(specimen.truth.look.is_none());
-    let digest = docexam::digest::sha256_hex(specimen.image.as_bytes());
+    let digest = docexam_exam::digest::sha256_hex(specimen.image.as_bytes());
     assert_eq!(digest, CLASSIC_TD1_LOWRES_0000_PIXELS);
     // The look has a generator of its own: the classic and the wide specimen of a job share the
     // person, the resolution and what the kind did (rotation, skew), and differ in the look.

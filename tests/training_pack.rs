@@ -7,12 +7,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use docexam::manual::{Manual, load_file};
-use docexam::mrz::check_text;
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::synth::pack::{self, PackPlan, PackSpec, PlannedDocument};
-use docexam::synth::render::Fonts;
-use docexam::training::{DefectKind, KEY_FILE, load_pack};
+use docexam_exam::manual::{Manual, load_file};
+use docexam_exam::training::{DefectKind, KEY_FILE, load_pack};
+use docexam_mrz::check_text;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_synth::pack::{self, PackPlan, PackSpec, PlannedDocument};
+use docexam_synth::render::Fonts;
 
 /// How the shipped pack was made (see its README.md).
 const ID: &str = "falsedoc-basics";

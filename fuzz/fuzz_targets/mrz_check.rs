@@ -2,14 +2,14 @@
 //! the report always serialises.
 #![no_main]
 
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::report::MrzReport;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::report::MrzReport;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let policy = DatePolicy::new(CalendarDate { year: 2026, month: 11, day: 23 });
-    let result = docexam::mrz::check_text(text, &policy);
+    let result = docexam_mrz::check_text(text, &policy);
     if let Ok(checked) = &result {
         assert!(!checked.is_valid() || checked.failed_checks().next().is_none());
     }

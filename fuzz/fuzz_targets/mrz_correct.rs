@@ -2,7 +2,7 @@
 //! ever changed by character-class rules.
 #![no_main]
 
-use docexam::mrz::correct::{Candidate, CorrectionOptions, SubstitutionReason, correct};
+use docexam_mrz::correct::{Candidate, CorrectionOptions, SubstitutionReason, correct};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

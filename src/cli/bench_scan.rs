@@ -12,8 +12,8 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Deserialize;
 
-use docexam::mrz::Verdict;
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::Verdict;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::scan::{FileReport, scan_files};
 

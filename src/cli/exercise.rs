@@ -1,7 +1,7 @@
 //! `docexam exercise`: training exercises from the terminal. A pack is a folder of document
-//! images and an answer key (`docexam::training`); where packs are found is
-//! `docexam::training::packs`. Results go to the training tables of the audit database
-//! (`docexam::audit::training`), never into the log itself.
+//! images and an answer key (`docexam_exam::training`); where packs are found is
+//! `docexam_exam::training::packs`. Results go to the training tables of the audit database
+//! (`docexam_audit::training`), never into the log itself.
 //!
 //! - `list`: the packs found, and the broken ones with their problems (never fatal to the others).
 //! - `new --from-dir DIR`: check a trainer's pack (key against its manual, every image readable)
@@ -24,20 +24,21 @@ use std::time::Instant;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use docexam::audit::AuditError;
-use docexam::audit::export::neutralise_cell;
-use docexam::audit::location::database_path;
-use docexam::audit::query::AuditReader;
-use docexam::audit::training::{Attempt, NewSession, SessionId, SessionSummary, score_attempts};
-use docexam::imaging::decode::{DecodeLimits, decode};
-use docexam::inspection::{
+use docexam_audit::AuditError;
+use docexam_audit::export::neutralise_cell;
+use docexam_audit::location::database_path;
+use docexam_audit::query::AuditReader;
+use docexam_audit::training::{NewSession, SessionId, SessionSummary};
+use docexam_exam::inspection::{
     Answer, DecisionRequest, DocumentSource, Inspection, MrzInput, Outcome, RefusalReason, RuleViolation, Setup,
     Timestamp,
 };
-use docexam::manual::{Level, LoadedManual, ManualLibrary, find_manuals_dir};
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
-use docexam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
+use docexam_exam::manual::{Level, LoadedManual, ManualLibrary, find_manuals_dir};
+use docexam_exam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
+use docexam_exam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
+use docexam_exam::training::{Attempt, score_attempts};
+use docexam_imaging::decode::{DecodeLimits, decode};
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
 use super::inspect::{Prompter, Reading, now, read_json_file};
@@ -200,7 +201,7 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
         let user = search.user_packs_dir().map_or_else(|| "(no home folder)".to_owned(), |d| d.display().to_string());
         outln!(
             "no packs folder: give one with --packs DIR or {}; `exercise new` adds packs to {user}",
-            docexam::training::packs::PACKS_ENV
+            docexam_exam::training::packs::PACKS_ENV
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -535,7 +536,7 @@ fn apply_document_answers(
 /// the trainer asked for manual-only work.
 struct DocumentReader {
     #[cfg(feature = "ocr")]
-    scanner: Option<docexam::scan::Scanner>,
+    scanner: Option<docexam_scan::Scanner>,
     manual_only: bool,
     policy: DatePolicy,
 }
@@ -553,7 +554,7 @@ impl DocumentReader {
     /// `None` when manual-only.
     #[cfg(feature = "ocr")]
     fn read(&mut self, path: &Path, bytes: &[u8]) -> anyhow::Result<Option<Reading>> {
-        use docexam::scan::{ScanOptions, Scanner};
+        use docexam_scan::{ScanOptions, Scanner};
         if self.manual_only {
             return Ok(None);
         }
@@ -608,7 +609,7 @@ impl Document {
 
 fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let trainee = args.trainee.trim();
-    let problems = docexam::audit::training::trainee_problems(trainee);
+    let problems = docexam_exam::training::trainee_problems(trainee);
     anyhow::ensure!(problems.is_empty(), "--trainee: {}", problems.join("; "));
     let library = manual_library(manuals_dir);
     let (_, shelf) = shelf(search, &library);
@@ -960,7 +961,8 @@ fn document_rows(key: &AnswerKey, sessions: &[ScoredSession]) -> Table {
         .map(|(index, document)| {
             let scores: Vec<_> =
                 sessions.iter().filter_map(|s| s.score.documents.iter().find(|d| d.image == document.image)).collect();
-            let count = |f: &dyn Fn(&docexam::training::DocumentScore) -> bool| scores.iter().filter(|d| f(d)).count();
+            let count =
+                |f: &dyn Fn(&docexam_exam::training::DocumentScore) -> bool| scores.iter().filter(|d| f(d)).count();
             let found: usize = scores.iter().map(|d| d.defects_found.iter().filter(|f| **f).count()).sum();
             let planted: usize = scores.iter().map(|d| d.defects_found.len()).sum();
             let mean = if scores.is_empty() {

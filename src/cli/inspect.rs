@@ -4,7 +4,7 @@
 //! `docexam scan` does) or from text (`--mrz`, checked as typed: no OCR repair). Automated items
 //! are answered from the MRZ report; the officer answers the rest at the prompts (standard error
 //! and standard input), or an answers file does (`--answers`, no prompts). The record goes to
-//! standard output; its shape is documented in `docexam::inspection`.
+//! standard output; its shape is documented in `docexam_exam::inspection`.
 //!
 //! A decided inspection is also recorded in the audit log (`--db`, as `docexam audit`), unless
 //! `--no-record` is given. The record is printed even when recording fails, so nothing is lost.
@@ -21,16 +21,16 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use docexam::audit::AuditError;
-use docexam::audit::location::database_path;
-use docexam::inspection::{
+use docexam_audit::AuditError;
+use docexam_audit::location::database_path;
+use docexam_exam::inspection::{
     Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, RuleViolation,
     Setup, Suggestion, Timestamp,
 };
-use docexam::manual::{Level, Manual, ManualLibrary, find_manuals_dir};
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::report::MrzReport;
-use docexam::mrz::{self, MAX_INPUT_BYTES};
+use docexam_exam::manual::{Level, Manual, ManualLibrary, find_manuals_dir};
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::report::MrzReport;
+use docexam_mrz::{self as mrz, MAX_INPUT_BYTES};
 
 /// Arguments of `docexam inspect`.
 #[derive(Debug, clap::Args)]
@@ -277,7 +277,7 @@ fn read_document(args: &InspectArgs, policy: &DatePolicy) -> anyhow::Result<(Doc
 
 #[cfg(feature = "ocr")]
 fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSource, Reading)> {
-    use docexam::scan::{ScanOptions, Scanner};
+    use docexam_scan::{ScanOptions, Scanner};
 
     let bytes = super::scan::read_image_file(path).map_err(anyhow::Error::msg)?;
     let mut scanner = Scanner::new(*policy, ScanOptions::default()).context("cannot start the OCR engine")?;
@@ -289,7 +289,7 @@ fn read_image(path: &Path, policy: &DatePolicy) -> anyhow::Result<(DocumentSourc
 /// Scans the image `bytes` (read from `path`) with `scanner`: the MRZ report with its OCR
 /// repairs, or why no MRZ was found.
 #[cfg(feature = "ocr")]
-pub(super) fn scan_image(scanner: &mut docexam::scan::Scanner, path: &Path, bytes: &[u8]) -> anyhow::Result<Reading> {
+pub(super) fn scan_image(scanner: &mut docexam_scan::Scanner, path: &Path, bytes: &[u8]) -> anyhow::Result<Reading> {
     let scan = scanner.scan_bytes(bytes).with_context(|| format!("cannot scan {}", path.display()))?;
     Ok(match scan.report {
         Some(mut report) => {
@@ -542,11 +542,11 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     }
 }
 
-fn severity(severity: docexam::manual::Severity) -> &'static str {
+fn severity(severity: docexam_exam::manual::Severity) -> &'static str {
     match severity {
-        docexam::manual::Severity::S1 => "S1 critical",
-        docexam::manual::Severity::S2 => "S2 major",
-        docexam::manual::Severity::S3 => "S3 minor",
-        docexam::manual::Severity::S4 => "S4 indicator",
+        docexam_exam::manual::Severity::S1 => "S1 critical",
+        docexam_exam::manual::Severity::S2 => "S2 major",
+        docexam_exam::manual::Severity::S3 => "S3 minor",
+        docexam_exam::manual::Severity::S4 => "S4 indicator",
     }
 }

@@ -1,5 +1,5 @@
 //! `docexam manual check|list|show`: validate, list and print examination manuals. Loading and
-//! every rule live in `docexam::manual`; this is output and exit codes.
+//! every rule live in `docexam_exam::manual`; this is output and exit codes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use docexam::manual::{
+use docexam_exam::manual::{
     CodeTable, Item, Level, LoadedManual, Manual, ManualLibrary, ManualSearch, REFERENCE_LANGUAGE, Section,
 };
 

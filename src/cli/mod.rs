@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use docexam::mrz::dates::CalendarDate;
+use docexam_mrz::dates::CalendarDate;
 
 /// Examine travel documents: read and check machine-readable zones.
 ///
@@ -143,7 +143,7 @@ fn run_gui(
     manuals: Option<std::path::PathBuf>,
     reference_date: CalendarDate,
 ) -> anyhow::Result<ExitCode> {
-    let config = docexam::app::AppConfig {
+    let config = docexam_desk::AppConfig {
         reference_date,
         store_dir: args.state_dir,
         manuals_dir: manuals,
@@ -151,13 +151,13 @@ fn run_gui(
         open: args.open,
         watch: args.watch,
         packs_dir: args.packs,
-        tour: args.screenshots.map(|out_dir| docexam::app::TourConfig {
+        tour: args.screenshots.map(|out_dir| docexam_desk::TourConfig {
             out_dir,
             images: args.tour_images,
             passphrase: std::env::var("DOCEXAM_SUPERVISOR_PASSPHRASE").ok(),
         }),
     };
-    docexam::app::run(config).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    docexam_desk::run(config).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

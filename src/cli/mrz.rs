@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 
-use docexam::mrz::correct::{self, CorrectionOptions, CorrectionOutcome};
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::report::{MrzReport, Status};
-use docexam::mrz::{self, MAX_INPUT_BYTES, Verdict};
+use docexam_mrz::correct::{self, CorrectionOptions, CorrectionOutcome};
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::report::{MrzReport, Status};
+use docexam_mrz::{self as mrz, MAX_INPUT_BYTES, Verdict};
 
 /// Arguments of `docexam mrz`.
 #[derive(Debug, Args)]

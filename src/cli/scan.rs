@@ -12,14 +12,14 @@ use anyhow::Context as _;
 use clap::Args;
 use serde::Serialize;
 
-use docexam::imaging::decode::DecodeLimits;
-use docexam::mrz::Verdict;
-use docexam::mrz::correct::Correction;
-use docexam::mrz::dates::{CalendarDate, DatePolicy};
-use docexam::mrz::doubt::Doubt;
-use docexam::mrz::report::{CheckReport, FieldReport, FindingReport};
-use docexam::scan::review::CharacterEvidence;
-use docexam::scan::{Disagreement, ScanOptions, ScanResult, Scanner};
+use docexam_imaging::decode::DecodeLimits;
+use docexam_mrz::Verdict;
+use docexam_mrz::correct::Correction;
+use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_mrz::doubt::Doubt;
+use docexam_mrz::report::{CheckReport, FieldReport, FindingReport};
+use docexam_scan::review::CharacterEvidence;
+use docexam_scan::{Disagreement, ScanOptions, ScanResult, Scanner};
 
 /// Arguments of `docexam scan`.
 #[derive(Debug, Args)]

@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use clap::Args;
 
-use docexam::mrz::dates::CalendarDate;
-use docexam::synth::{self, Job, Kind, SetSpec, Truth, pack};
+use docexam_mrz::dates::CalendarDate;
+use docexam_synth::{self as synth, Job, Kind, SetSpec, Truth, pack};
 
 /// Arguments of `docexam synth`.
 #[derive(Debug, Args)]
@@ -80,7 +80,7 @@ fn training_pack(args: &SynthArgs, id: &str, reference_date: CalendarDate) -> an
     outln!(
         "wrote training pack {id}: {} documents ({genuine} genuine) and {} to {} in {:.1} s (seed {}, reference date {})",
         key.documents.len(),
-        docexam::training::KEY_FILE,
+        docexam_exam::training::KEY_FILE,
         args.out.display(),
         started.elapsed().as_secs_f64(),
         args.seed,

@@ -9,8 +9,8 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use docexam::audit::{AuditLog, OpenOptions, verify_database};
-use docexam::inspection::Inspection;
+use docexam_audit::{AuditLog, OpenOptions, verify_database};
+use docexam_exam::inspection::Inspection;
 use rusqlite::Connection;
 
 /// The docexam binary under test.
@@ -73,7 +73,7 @@ impl Drop for Scratch {
 
 /// The key file beside `db`.
 pub fn key_path(db: &Path) -> PathBuf {
-    docexam::audit::signing::key_path_for(db)
+    docexam_audit::signing::key_path_for(db)
 }
 
 /// Opens the log for writing with a short busy timeout.
@@ -150,7 +150,7 @@ fn value_text(value: rusqlite::types::ValueRef<'_>) -> String {
         ValueRef::Integer(i) => format!("{i}"),
         ValueRef::Real(r) => format!("{r:?}"),
         ValueRef::Text(t) => format!("'{}'", t.escape_ascii()),
-        ValueRef::Blob(b) => format!("x'{}'", docexam::digest::to_hex(b)),
+        ValueRef::Blob(b) => format!("x'{}'", docexam_exam::digest::to_hex(b)),
     }
 }
 

@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use docexam::app::document::ScanState;
-use docexam::app::{AppConfig, AuditStatus, DeskApp};
-use docexam::inspection::{Answer, AnsweredBy};
-use docexam::mrz::dates::CalendarDate;
+use docexam_desk::document::ScanState;
+use docexam_desk::{AppConfig, AuditStatus, DeskApp};
+use docexam_exam::inspection::{Answer, AnsweredBy};
+use docexam_mrz::dates::CalendarDate;
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::audit::entry::{Actor, Role};
-use docexam::audit::location::ensure_parent;
-use docexam::audit::signing::fingerprint;
-use docexam::audit::{AuditLog, OpenOptions};
+use docexam_audit::entry::{Actor, Role};
+use docexam_audit::location::ensure_parent;
+use docexam_audit::signing::fingerprint;
+use docexam_audit::{AuditLog, OpenOptions};
 
 use super::{SupervisorArgs, authenticate, open_for_writing, read_passphrase, report_error};
 
@@ -69,7 +69,7 @@ pub fn init(db: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     let settings = log.settings()?;
     outln!("audit log   {}", db.display());
     outln!("desk        {}", log.desk());
-    outln!("public key  {}", docexam::digest::to_hex(&log.public_key()));
+    outln!("public key  {}", docexam_exam::digest::to_hex(&log.public_key()));
     outln!("fingerprint {}  (note it down: supervisors check exports against it)", fingerprint(&log.public_key()));
     outln!("records     {}", log.size()?);
     outln!("personal data kept: {}", if settings.personal_data { "yes" } else { "no" });

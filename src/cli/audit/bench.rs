@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use docexam::audit::entry::{Actor, EntryKind, InspectionEntry, Role};
-use docexam::audit::export::{ExportFormat, export_log};
-use docexam::audit::{AuditLog, OpenOptions, verify_database};
-use docexam::inspection::Inspection;
+use docexam_audit::entry::{Actor, EntryKind, InspectionEntry, Role};
+use docexam_audit::export::{ExportFormat, export_log};
+use docexam_audit::{AuditLog, OpenOptions, verify_database};
+use docexam_exam::inspection::Inspection;
 
 use super::{EXIT_CANNOT, open_for_writing, report_error};
 

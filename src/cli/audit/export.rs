@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::audit::export::{self, ExportFormat as Format};
-use docexam::digest::to_hex;
+use docexam_audit::export::{self, ExportFormat as Format};
+use docexam_exam::digest::to_hex;
 
 use super::{SupervisorArgs, authenticate, open_for_writing, report_error};
 

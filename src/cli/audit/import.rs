@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::audit::import::{ImportOutcome, import_export};
-use docexam::digest::to_hex;
+use docexam_audit::import::{ImportOutcome, import_export};
+use docexam_exam::digest::to_hex;
 
 use super::verify::print_report;
 use super::{EXIT_REFUSED, EXIT_TAMPERED, SupervisorArgs, authenticate, open_for_writing, report_error};

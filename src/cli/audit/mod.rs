@@ -1,5 +1,5 @@
 //! `docexam audit`: the tamper-evident audit log from the command line (scripts, tests, batch
-//! work and supervisors without the desk app). All the work is in `docexam::audit`.
+//! work and supervisors without the desk app). All the work is in `docexam_audit`.
 //!
 //! Exit status: 0 done (verify: intact); 1 refused (a record or request that breaks a rule,
 //! wrong passphrase); 2 cannot read or write (usage, files, locked or full disk); 3 (verify,
@@ -19,9 +19,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use docexam::audit::entry::Actor;
-use docexam::audit::location::{database_path, ensure_parent};
-use docexam::audit::{AuditError, AuditLog, OpenOptions};
+use docexam_audit::entry::Actor;
+use docexam_audit::location::{database_path, ensure_parent};
+use docexam_audit::{AuditError, AuditLog, OpenOptions};
 
 /// Exit status: refused.
 pub const EXIT_REFUSED: u8 = 1;

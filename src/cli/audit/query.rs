@@ -1,5 +1,5 @@
 //! `audit list`, `audit stats`, `audit purge`. The reading, counting and purging are in
-//! `docexam::audit::{query, purge}`; this is the printing.
+//! `docexam_audit::{query, purge}`; this is the printing.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use docexam::audit::AuditError;
-use docexam::audit::query::{AuditReader, ListFilter, ListedRecord, Stats};
-use docexam::inspection::Outcome;
-use docexam::mrz::dates::CalendarDate;
+use docexam_audit::AuditError;
+use docexam_audit::query::{AuditReader, ListFilter, ListedRecord, Stats};
+use docexam_exam::inspection::Outcome;
+use docexam_mrz::dates::CalendarDate;
 
 use super::{SupervisorArgs, authenticate, open_for_writing, report_error};
 use crate::cli::parse_date;
@@ -66,7 +66,7 @@ pub enum GroupBy {
     RefusalReason,
 }
 
-impl From<GroupBy> for docexam::audit::query::GroupBy {
+impl From<GroupBy> for docexam_audit::query::GroupBy {
     fn from(by: GroupBy) -> Self {
         match by {
             GroupBy::Outcome => Self::Outcome,

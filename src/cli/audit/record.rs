@@ -4,7 +4,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::inspection::Inspection;
+use docexam_exam::inspection::Inspection;
 
 use super::{EXIT_CANNOT, EXIT_REFUSED, open_for_writing, report_error};
 

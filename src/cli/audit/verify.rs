@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docexam::audit::export::{verify_database_against, verify_export};
-use docexam::audit::{VerifyReport, verify_database};
+use docexam_audit::export::{verify_database_against, verify_export};
+use docexam_audit::{VerifyReport, verify_database};
 
 use super::{EXIT_CANNOT, EXIT_TAMPERED};
 
