@@ -172,23 +172,52 @@ fn code_lines(path: &Path) -> Vec<(usize, String)> {
         .collect()
 }
 
-#[test]
-fn the_mrz_and_inspection_cores_do_not_read_the_clock() {
-    // Dates and times come in as arguments so every check and every record is reproducible.
-    // (No dependency rule can say this: the clock is in std.)
-    let mut files = files_under("crates/mrz/src");
-    files.extend(files_under("crates/exam/src/inspection"));
+/// `file:line: word` for every code line of `files` that contains one of `words`.
+fn find_words(files: &[PathBuf], words: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for file in files {
-        for (line_no, code) in code_lines(&file) {
-            for word in ["SystemTime::now", "Instant::now", "chrono::Local", "Utc::now"] {
+        for (line_no, code) in code_lines(file) {
+            for word in words {
                 if code.contains(word) {
                     found.push(format!("{}:{line_no}: {word}", file.display()));
                 }
             }
         }
     }
+    found
+}
+
+#[test]
+fn the_mrz_and_inspection_cores_do_not_read_the_clock() {
+    // Dates and times come in as arguments so every check and every record is reproducible.
+    // (No dependency rule can say this: the clock is in std.)
+    let mut files = files_under("crates/mrz/src");
+    files.extend(files_under("crates/exam/src/inspection"));
+    let found = find_words(&files, &["SystemTime::now", "Instant::now", "chrono::Local", "Utc::now"]);
     assert!(found.is_empty(), "the MRZ or inspection core reads the clock:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_mrz_core_does_no_io() {
+    // Text in, report out: files, the environment, processes and the network are the shells'.
+    let found = find_words(
+        &files_under("crates/mrz/src"),
+        &["std::fs", "std::env", "std::net", "std::process", "std::io::stdin", "File::", "println!", "eprintln!"],
+    );
+    assert!(found.is_empty(), "the MRZ core does I/O:\n{}", found.join("\n"));
+}
+
+#[test]
+fn in_the_desk_only_the_audit_worker_opens_the_log() {
+    // One thread owns the SQLite connection: the desk reaches the log only through the worker's
+    // requests. (rusqlite itself is not a dependency of the desk: see LAYER_EDGES.)
+    let files: Vec<PathBuf> = files_under("crates/desk/src")
+        .into_iter()
+        .filter(|f| !f.components().any(|c| c.as_os_str().to_string_lossy().starts_with("audit_worker")))
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("lib.rs")), "the desk's files were not found");
+    let found = find_words(&files, &["AuditLog::open", "AuditReader::open", "verify_database(", "AuditLog::"]);
+    assert!(found.is_empty(), "the desk opens the audit log outside its worker:\n{}", found.join("\n"));
 }
 
 #[test]
