@@ -18,17 +18,22 @@ use serde_json::{Value, json};
 const LAYER_EDGES: &[(&str, &[&str])] = &[
     ("docexam-mrz", &[]),
     ("docexam-imaging", &[]),
+    ("docexam-places", &[]),
     ("docexam-ocr", &["docexam-mrz"]),
     ("docexam-scan", &["docexam-mrz", "docexam-imaging", "docexam-ocr"]),
-    ("docexam-exam", &["docexam-mrz"]),
+    ("docexam-exam", &["docexam-mrz", "docexam-places"]),
     ("docexam-audit", &["docexam-mrz", "docexam-exam"]),
     ("docexam-synth", &["docexam-mrz", "docexam-exam"]),
-    ("docexam-desk", &["docexam-mrz", "docexam-imaging", "docexam-scan", "docexam-exam", "docexam-audit"]),
+    (
+        "docexam-desk",
+        &["docexam-mrz", "docexam-imaging", "docexam-places", "docexam-scan", "docexam-exam", "docexam-audit"],
+    ),
     (
         "docexam",
         &[
             "docexam-mrz",
             "docexam-imaging",
+            "docexam-places",
             "docexam-ocr",
             "docexam-scan",
             "docexam-exam",
@@ -51,6 +56,8 @@ const OWNED_EXTERNALS: &[(&str, &[&str])] = &[
     // checkpoints) hold only if nothing else writes to it.
     ("rusqlite", &["docexam-audit"]),
     ("tesseract", &["docexam-ocr"]),
+    // One search-path resolver reads the environment and the OS folders for every kind of file.
+    ("directories", &["docexam-places"]),
     // Library errors are typed (thiserror); anyhow and argument parsing belong to the binary.
     ("anyhow", &["docexam"]),
     ("clap", &["docexam"]),
@@ -205,6 +212,18 @@ fn the_mrz_core_does_no_io() {
         &["std::fs", "std::env", "std::net", "std::process", "std::io::stdin", "File::", "println!", "eprintln!"],
     );
     assert!(found.is_empty(), "the MRZ core does I/O:\n{}", found.join("\n"));
+}
+
+#[test]
+fn only_the_places_crate_reads_the_environment() {
+    // Where files are is one rule set (docexam-places); the layer crates take paths as arguments.
+    // The binary's own flags (passphrase variable, OpenMP limit) are shell business.
+    let files: Vec<PathBuf> = files_under("crates")
+        .into_iter()
+        .filter(|f| !f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/places")))
+        .collect();
+    let found = find_words(&files, &["std::env::var", "env::var_os", "current_exe", "ProjectDirs"]);
+    assert!(found.is_empty(), "a layer crate reads the environment:\n{}", found.join("\n"));
 }
 
 #[test]

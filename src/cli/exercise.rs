@@ -26,19 +26,20 @@ use serde::Deserialize;
 
 use docexam_audit::AuditError;
 use docexam_audit::export::neutralise_cell;
-use docexam_audit::location::database_path;
 use docexam_audit::query::AuditReader;
 use docexam_audit::training::{NewSession, SessionId, SessionSummary};
 use docexam_exam::inspection::{
     Answer, DecisionRequest, DocumentSource, Inspection, MrzInput, Outcome, RefusalReason, RuleViolation, Setup,
     Timestamp,
 };
-use docexam_exam::manual::{Level, LoadedManual, ManualLibrary, find_manuals_dir};
+use docexam_exam::manual::{Level, LoadedManual, ManualLibrary};
 use docexam_exam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
 use docexam_exam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
 use docexam_exam::training::{Attempt, score_attempts};
 use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
+use docexam_places::database_path;
+use docexam_places::find_manuals_dir;
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
 use super::inspect::{Prompter, Reading, now, read_json_file};
@@ -201,7 +202,7 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
         let user = search.user_packs_dir().map_or_else(|| "(no home folder)".to_owned(), |d| d.display().to_string());
         outln!(
             "no packs folder: give one with --packs DIR or {}; `exercise new` adds packs to {user}",
-            docexam_exam::training::packs::PACKS_ENV
+            docexam_places::PACKS_ENV
         );
         return Ok(ExitCode::SUCCESS);
     }

@@ -22,15 +22,16 @@ use anyhow::Context as _;
 use serde::Deserialize;
 
 use docexam_audit::AuditError;
-use docexam_audit::location::database_path;
 use docexam_exam::inspection::{
     Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, RuleViolation,
     Setup, Suggestion, Timestamp,
 };
-use docexam_exam::manual::{Level, Manual, ManualLibrary, find_manuals_dir};
+use docexam_exam::manual::{Level, Manual, ManualLibrary};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 use docexam_mrz::report::MrzReport;
 use docexam_mrz::{self as mrz, MAX_INPUT_BYTES};
+use docexam_places::database_path;
+use docexam_places::find_manuals_dir;
 
 /// Arguments of `docexam inspect`.
 #[derive(Debug, clap::Args)]
@@ -204,7 +205,11 @@ fn record(args: &InspectArgs, inspection: &Inspection) -> Result<(), AuditError>
         eprintln!("docexam: not recorded in the audit log: the inspection is undecided");
         return Ok(());
     }
-    let db = database_path(args.db.as_deref())?;
+    let db = database_path(args.db.as_deref()).map_err(|no_home| AuditError::Io {
+        path: PathBuf::from("~"),
+        action: "find the home folder for the audit log (set DOCEXAM_DB or pass --db)",
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, no_home),
+    })?;
     let appended = super::audit::open_for_writing(&db).and_then(|mut log| log.record_inspection(inspection))?;
     eprintln!("recorded #{} in {}", appended.seq, db.display());
     Ok(())

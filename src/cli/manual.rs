@@ -9,9 +9,7 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use docexam_exam::manual::{
-    CodeTable, Item, Level, LoadedManual, Manual, ManualLibrary, ManualSearch, REFERENCE_LANGUAGE, Section,
-};
+use docexam_exam::manual::{CodeTable, Item, Level, LoadedManual, Manual, ManualLibrary, REFERENCE_LANGUAGE, Section};
 
 /// Arguments of `docexam manual`.
 #[derive(Debug, Args)]
@@ -80,7 +78,7 @@ pub fn run(args: &ManualArgs, manuals_dir: Option<&Path>) -> anyhow::Result<Exit
 
 /// The manuals folder: `--manuals`, `DOCEXAM_MANUALS`, next to the binary, the data folders.
 fn manuals_folder(option: Option<&Path>) -> anyhow::Result<PathBuf> {
-    let found = ManualSearch::from_environment(option).locate(Path::is_dir)?;
+    let found = docexam_places::find_manuals_dir(option)?;
     Ok(found.dir)
 }
 

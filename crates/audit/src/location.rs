@@ -1,28 +1,9 @@
-//! Where the audit database lives: `--db PATH`, else `$DOCEXAM_DB`, else `audit.sqlite` in the OS
-//! data directory (`~/.local/share/docexam` on Linux). The signing key sits beside it.
+//! The audit database's folder. Which file is the database is `docexam_places`' rule
+//! (`--db`, `$DOCEXAM_DB`, the user's data folder); the signing key sits beside it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::AuditError;
-
-/// The environment variable that names the database.
-pub const DB_ENV: &str = "DOCEXAM_DB";
-
-/// The database path: `explicit`, else `$DOCEXAM_DB`, else the OS data directory.
-pub fn database_path(explicit: Option<&Path>) -> Result<PathBuf, AuditError> {
-    if let Some(path) = explicit {
-        return Ok(path.to_owned());
-    }
-    if let Some(path) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
-    }
-    let dirs = directories::ProjectDirs::from("org", "docexam", "docexam").ok_or_else(|| AuditError::Io {
-        path: PathBuf::from("~"),
-        action: "find the home folder for the audit log (set DOCEXAM_DB or pass --db)",
-        source: std::io::Error::from(std::io::ErrorKind::NotFound),
-    })?;
-    Ok(dirs.data_dir().join("audit.sqlite"))
-}
 
 /// Creates the database's folder (private to the user) if it is missing.
 pub fn ensure_parent(path: &Path) -> Result<(), AuditError> {
@@ -36,14 +17,4 @@ pub fn ensure_parent(path: &Path) -> Result<(), AuditError> {
         action: "create the audit log folder",
         source,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_explicit_path_wins() {
-        assert_eq!(database_path(Some(Path::new("/x/a.sqlite"))).unwrap(), PathBuf::from("/x/a.sqlite"));
-    }
 }

@@ -10,11 +10,10 @@
 //! - `validate`: the rules, for one file and for a translation against its English file.
 //! - `library`: a folder of manuals checked together; lookup by id and language with English
 //!   fallback.
-//! - `discover`: where the manuals folder is.
 //!
 //! ```no_run
-//! use docexam_exam::manual::{ManualLibrary, find_manuals_dir};
-//! let dir = find_manuals_dir(None)?;
+//! use docexam_exam::manual::ManualLibrary;
+//! let dir = docexam_places::find_manuals_dir(None)?;
 //! let library = ManualLibrary::load_dir(&dir.dir)?;
 //! let chosen = library.select("first-line-quick", "fr")?;
 //! if let Some(fallback) = chosen.fallback {
@@ -25,18 +24,14 @@
 //! ```
 
 pub mod codes;
-pub mod discover;
 pub mod library;
 pub mod load;
 pub mod problem;
 mod validate;
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
 pub use codes::CodeTable;
-pub use discover::{ManualSearch, ManualsDir, ManualsSource, NoManualsDir};
 pub use library::{
     BrokenFile, LanguageFallback, LookupError, ManualLibrary, REFERENCE_LANGUAGE, ReadDirError, Selection,
 };
@@ -79,13 +74,6 @@ impl Manual {
     pub fn find_item(&self, item_id: &str) -> Option<(&Section, &Item)> {
         self.items().find(|(_, item)| item.id == item_id)
     }
-}
-
-/// The manuals folder of this process: `--manuals` (`option`), else `DOCEXAM_MANUALS`, else
-/// `manuals/` next to the binary or up to three folders above it, else the user's and the
-/// system's data folders (see `ManualSearch`).
-pub fn find_manuals_dir(option: Option<&Path>) -> Result<ManualsDir, NoManualsDir> {
-    ManualSearch::from_environment(option).locate(Path::is_dir)
 }
 
 /// A section of a manual (the proposed model's A..S), tagged with its FALSEDOC step where one applies.

@@ -1,10 +1,8 @@
 //! Where exercise packs are, and every pack found there checked against its manual.
 //!
-//! The folders ([`PackSearch::dirs`]): the one `--packs DIR` names, else `$DOCEXAM_PACKS`, else
-//! the first `test-images/training` next to the binary or up to [`PARENT_LEVELS`] folders above
-//! it (the shipped packs of a source tree); then, always, the user's packs folder
-//! (`packs/` in the OS data folder, `~/.local/share/docexam/packs` on Linux), where
-//! `docexam exercise new` copies trainers' packs. A folder holds packs as subfolders with a
+//! The folders come from `docexam_places` ([`PackSearch::dirs`]): the one `--packs DIR` names,
+//! else `$DOCEXAM_PACKS`, else the shipped packs of a source tree; then, always, the user's packs
+//! folder, where `docexam exercise new` copies trainers' packs. A folder holds packs as subfolders with a
 //! `key.toml`, or is itself a pack.
 //!
 //! [`PackShelf::scan`] loads every pack and checks its key against the manual it names. A broken
@@ -16,106 +14,10 @@ use std::path::{Path, PathBuf};
 use super::{KEY_FILE, KeyProblem, Pack, PackError, load_pack};
 use crate::digest::sha256_hex;
 use crate::manual::ManualLibrary;
-
-/// The environment variable naming the packs folder.
-pub const PACKS_ENV: &str = "DOCEXAM_PACKS";
-
-/// The shipped packs' folder, relative to a source tree.
-pub const SHIPPED_PACKS: &str = "test-images/training";
-
-/// How many folders above the binary's own are searched for [`SHIPPED_PACKS`].
-pub const PARENT_LEVELS: usize = 3;
+pub use docexam_places::{PackSearch, PacksDir, PacksSource};
 
 /// The language whose manual a key is checked against (every translation has the same items).
 pub const KEY_LANGUAGE: &str = "en";
-
-/// What the search for pack folders starts from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PackSearch {
-    /// `--packs DIR`.
-    pub option: Option<PathBuf>,
-    /// `DOCEXAM_PACKS`.
-    pub env: Option<PathBuf>,
-    /// The running binary.
-    pub exe: Option<PathBuf>,
-    /// The OS data folder of docexam (`~/.local/share/docexam` on Linux).
-    pub data_dir: Option<PathBuf>,
-}
-
-/// How a packs folder was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PacksSource {
-    /// `--packs DIR`.
-    Option,
-    /// The `DOCEXAM_PACKS` environment variable.
-    Environment,
-    /// `test-images/training` next to the binary or in a folder above it.
-    NextToBinary,
-    /// `packs/` in the OS data folder (trainers' packs).
-    UserData,
-}
-
-impl std::fmt::Display for PacksSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Self::Option => "given by --packs",
-            Self::Environment => "given by DOCEXAM_PACKS",
-            Self::NextToBinary => "shipped",
-            Self::UserData => "trainers' packs",
-        })
-    }
-}
-
-/// A folder of packs and how it was chosen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PacksDir {
-    /// The folder.
-    pub dir: PathBuf,
-    /// How it was chosen.
-    pub source: PacksSource,
-}
-
-impl PackSearch {
-    /// The inputs of this process: `option` from the command line, the environment, the binary,
-    /// the OS data folder.
-    pub fn from_environment(option: Option<&Path>) -> Self {
-        let data_dir =
-            directories::ProjectDirs::from("org", "docexam", "docexam").map(|dirs| dirs.data_dir().to_path_buf());
-        Self {
-            option: option.map(Path::to_path_buf),
-            env: std::env::var_os(PACKS_ENV).filter(|v| !v.is_empty()).map(PathBuf::from),
-            exe: std::env::current_exe().ok(),
-            data_dir,
-        }
-    }
-
-    /// Where `docexam exercise new` puts trainers' packs: `packs/` in the OS data folder.
-    pub fn user_packs_dir(&self) -> Option<PathBuf> {
-        self.data_dir.as_ref().map(|dir| dir.join("packs"))
-    }
-
-    /// The folders to read, in order: the one named (by option or environment, used as given,
-    /// even when missing, so the problem is reported), else the first shipped folder `is_dir`
-    /// accepts; then the user's packs folder when `is_dir` accepts it.
-    pub fn dirs(&self, is_dir: impl Fn(&Path) -> bool) -> Vec<PacksDir> {
-        let mut dirs = Vec::new();
-        if let Some(dir) = &self.option {
-            dirs.push(PacksDir { dir: dir.clone(), source: PacksSource::Option });
-        } else if let Some(dir) = &self.env {
-            dirs.push(PacksDir { dir: dir.clone(), source: PacksSource::Environment });
-        } else if let Some(exe_dir) = self.exe.as_deref().and_then(Path::parent) {
-            let shipped =
-                exe_dir.ancestors().take(PARENT_LEVELS + 1).map(|d| d.join(SHIPPED_PACKS)).find(|d| is_dir(d));
-            dirs.extend(shipped.map(|dir| PacksDir { dir, source: PacksSource::NextToBinary }));
-        }
-        if let Some(user) = self.user_packs_dir().filter(|d| is_dir(d))
-            && !dirs.iter().any(|d| d.dir == user)
-        {
-            dirs.push(PacksDir { dir: user, source: PacksSource::UserData });
-        }
-        dirs
-    }
-}
 
 /// What is wrong with a pack.
 #[derive(Debug, thiserror::Error)]
@@ -255,60 +157,4 @@ fn pack_dirs_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
-
-    use super::*;
-
-    fn search() -> PackSearch {
-        PackSearch {
-            option: None,
-            env: None,
-            exe: Some(PathBuf::from("/repo/target/release/docexam")),
-            data_dir: Some(PathBuf::from("/home/t/.local/share/docexam")),
-        }
-    }
-
-    fn dirs(search: &PackSearch, existing: &[&str]) -> Vec<(String, PacksSource)> {
-        search
-            .dirs(|d| existing.iter().any(|e| Path::new(e) == d))
-            .into_iter()
-            .map(|d| (d.dir.display().to_string(), d.source))
-            .collect()
-    }
-
-    #[test]
-    fn the_shipped_folder_is_found_above_the_binary_and_the_user_folder_always_follows() {
-        let found = dirs(&search(), &["/repo/test-images/training", "/home/t/.local/share/docexam/packs"]);
-        assert_eq!(
-            found,
-            [
-                ("/repo/test-images/training".to_owned(), PacksSource::NextToBinary),
-                ("/home/t/.local/share/docexam/packs".to_owned(), PacksSource::UserData),
-            ]
-        );
-        assert_eq!(dirs(&search(), &[]), [], "nothing exists: nothing to read");
-        let too_far = PackSearch { exe: Some(PathBuf::from("/a/b/c/d/e/docexam")), ..search() };
-        assert_eq!(dirs(&too_far, &["/a/test-images/training"]), []);
-        assert_eq!(dirs(&too_far, &["/a/b/test-images/training"]).len(), 1, "three folders up");
-    }
-
-    #[test]
-    fn a_named_folder_replaces_the_shipped_one_and_is_kept_even_when_missing() {
-        let mut inputs = search();
-        inputs.env = Some(PathBuf::from("/from/env"));
-        assert_eq!(
-            dirs(&inputs, &["/repo/test-images/training"]),
-            [("/from/env".to_owned(), PacksSource::Environment)]
-        );
-        inputs.option = Some(PathBuf::from("/from/option"));
-        assert_eq!(dirs(&inputs, &[]), [("/from/option".to_owned(), PacksSource::Option)]);
-        inputs.option = Some(PathBuf::from("/home/t/.local/share/docexam/packs"));
-        let same = dirs(&inputs, &["/home/t/.local/share/docexam/packs"]);
-        assert_eq!(same.len(), 1, "the user folder named explicitly is read once: {same:?}");
-        assert_eq!(inputs.user_packs_dir(), Some(PathBuf::from("/home/t/.local/share/docexam/packs")));
-    }
 }
