@@ -18,22 +18,22 @@ use serde_json::{Value, json};
 const LAYER_EDGES: &[(&str, &[&str])] = &[
     ("docexam-mrz", &[]),
     ("docexam-imaging", &[]),
-    ("docexam-places", &[]),
+    ("docexam-files", &[]),
     ("docexam-ocr", &["docexam-mrz"]),
     ("docexam-scan", &["docexam-mrz", "docexam-imaging", "docexam-ocr"]),
-    ("docexam-exam", &["docexam-mrz", "docexam-places"]),
+    ("docexam-exam", &["docexam-mrz", "docexam-files"]),
     ("docexam-audit", &["docexam-mrz", "docexam-exam"]),
     ("docexam-synth", &["docexam-mrz", "docexam-exam"]),
     (
         "docexam-desk",
-        &["docexam-mrz", "docexam-imaging", "docexam-places", "docexam-scan", "docexam-exam", "docexam-audit"],
+        &["docexam-mrz", "docexam-imaging", "docexam-files", "docexam-scan", "docexam-exam", "docexam-audit"],
     ),
     (
         "docexam",
         &[
             "docexam-mrz",
             "docexam-imaging",
-            "docexam-places",
+            "docexam-files",
             "docexam-ocr",
             "docexam-scan",
             "docexam-exam",
@@ -57,7 +57,7 @@ const OWNED_EXTERNALS: &[(&str, &[&str])] = &[
     ("rusqlite", &["docexam-audit"]),
     ("tesseract", &["docexam-ocr"]),
     // One search-path resolver reads the environment and the OS folders for every kind of file.
-    ("directories", &["docexam-places"]),
+    ("directories", &["docexam-files"]),
     // Library errors are typed (thiserror); anyhow and argument parsing belong to the binary.
     ("anyhow", &["docexam"]),
     ("clap", &["docexam"]),
@@ -215,12 +215,12 @@ fn the_mrz_core_does_no_io() {
 }
 
 #[test]
-fn only_the_places_crate_reads_the_environment() {
-    // Where files are is one rule set (docexam-places); the layer crates take paths as arguments.
+fn only_the_files_crate_reads_the_environment() {
+    // Where files are is one rule set (docexam-files); the layer crates take paths as arguments.
     // The binary's own flags (passphrase variable, OpenMP limit) are shell business.
     let files: Vec<PathBuf> = files_under("crates")
         .into_iter()
-        .filter(|f| !f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/places")))
+        .filter(|f| !f.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/files")))
         .collect();
     let found = find_words(&files, &["std::env::var", "env::var_os", "current_exe", "ProjectDirs"]);
     assert!(found.is_empty(), "a layer crate reads the environment:\n{}", found.join("\n"));

@@ -36,10 +36,10 @@ use docexam_exam::manual::{Level, LoadedManual, ManualLibrary};
 use docexam_exam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
 use docexam_exam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
 use docexam_exam::training::{Attempt, score_attempts};
+use docexam_files::database_path;
+use docexam_files::find_manuals_dir;
 use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
-use docexam_places::database_path;
-use docexam_places::find_manuals_dir;
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
 use super::inspect::{Prompter, Reading, now, read_json_file};
@@ -202,7 +202,7 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
         let user = search.user_packs_dir().map_or_else(|| "(no home folder)".to_owned(), |d| d.display().to_string());
         outln!(
             "no packs folder: give one with --packs DIR or {}; `exercise new` adds packs to {user}",
-            docexam_places::PACKS_ENV
+            docexam_files::PACKS_ENV
         );
         return Ok(ExitCode::SUCCESS);
     }

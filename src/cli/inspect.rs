@@ -27,11 +27,11 @@ use docexam_exam::inspection::{
     Setup, Suggestion, Timestamp,
 };
 use docexam_exam::manual::{Level, Manual, ManualLibrary};
+use docexam_files::database_path;
+use docexam_files::find_manuals_dir;
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 use docexam_mrz::report::MrzReport;
 use docexam_mrz::{self as mrz, MAX_INPUT_BYTES};
-use docexam_places::database_path;
-use docexam_places::find_manuals_dir;
 
 /// Arguments of `docexam inspect`.
 #[derive(Debug, clap::Args)]

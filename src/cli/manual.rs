@@ -78,7 +78,7 @@ pub fn run(args: &ManualArgs, manuals_dir: Option<&Path>) -> anyhow::Result<Exit
 
 /// The manuals folder: `--manuals`, `DOCEXAM_MANUALS`, next to the binary, the data folders.
 fn manuals_folder(option: Option<&Path>) -> anyhow::Result<PathBuf> {
-    let found = docexam_places::find_manuals_dir(option)?;
+    let found = docexam_files::find_manuals_dir(option)?;
     Ok(found.dir)
 }
 

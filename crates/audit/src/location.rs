@@ -1,4 +1,4 @@
-//! The audit database's folder. Which file is the database is `docexam_places`' rule
+//! The audit database's folder. Which file is the database is `docexam_files`' rule
 //! (`--db`, `$DOCEXAM_DB`, the user's data folder); the signing key sits beside it.
 
 use std::path::Path;

@@ -27,8 +27,8 @@ use crate::folder_watch::{FolderWatcher, WatchEvent};
 use crate::scan_worker::{ScanReply, ScanWorker};
 use docexam_audit::OpenOptions;
 use docexam_exam::manual::{Level, LoadedManual, ManualLibrary};
+use docexam_files::database_path;
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
-use docexam_places::database_path;
 use docexam_scan::ScanOptions;
 
 pub use command::{Command, Severity, Tab};
@@ -192,7 +192,7 @@ impl DeskApp {
     pub fn new(ctx: &egui::Context, config: AppConfig) -> Self {
         let store = Store::new(config.store_dir.clone().or_else(Store::default_dir).unwrap_or_else(|| ".".into()));
         let (settings, settings_error) = store.load_settings();
-        let (library, manuals_source) = match docexam_places::find_manuals_dir(config.manuals_dir.as_deref()) {
+        let (library, manuals_source) = match docexam_files::find_manuals_dir(config.manuals_dir.as_deref()) {
             Ok(found) => match ManualLibrary::load_dir(&found.dir) {
                 Ok(library) => (library, format!("{} ({})", found.dir.display(), found.source)),
                 Err(e) => (ManualLibrary::load_paths(&[]), e.to_string()),
@@ -209,7 +209,7 @@ impl DeskApp {
         let repaint = ctx.clone();
         let scan = ScanWorker::spawn(policy, ScanOptions::default(), move || repaint.request_repaint());
         let draft_offer = store.load_draft();
-        let packs = docexam_places::PackSearch::from_environment(config.packs_dir.as_deref());
+        let packs = docexam_files::PackSearch::from_environment(config.packs_dir.as_deref());
         let training = training::TrainingState::new(packs, &library);
         let mut state = DeskState {
             tab: Tab::Desk,

@@ -101,7 +101,7 @@ impl Store {
 
     /// The OS config folder (`~/.config/docexam` on Linux), if the OS names one.
     pub fn default_dir() -> Option<PathBuf> {
-        docexam_places::Places::of_process().settings_dir()
+        docexam_files::Places::of_process().settings_dir()
     }
 
     fn settings_path(&self) -> PathBuf {

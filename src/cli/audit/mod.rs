@@ -22,7 +22,7 @@ use anyhow::Context as _;
 use docexam_audit::entry::Actor;
 use docexam_audit::location::ensure_parent;
 use docexam_audit::{AuditError, AuditLog, OpenOptions};
-use docexam_places::database_path;
+use docexam_files::database_path;
 
 /// Exit status: refused.
 pub const EXIT_REFUSED: u8 = 1;

@@ -13,7 +13,7 @@
 //!
 //! ```no_run
 //! use docexam_exam::manual::ManualLibrary;
-//! let dir = docexam_places::find_manuals_dir(None)?;
+//! let dir = docexam_files::find_manuals_dir(None)?;
 //! let library = ManualLibrary::load_dir(&dir.dir)?;
 //! let chosen = library.select("first-line-quick", "fr")?;
 //! if let Some(fallback) = chosen.fallback {

@@ -1,6 +1,6 @@
 //! Where exercise packs are, and every pack found there checked against its manual.
 //!
-//! The folders come from `docexam_places` ([`PackSearch::dirs`]): the one `--packs DIR` names,
+//! The folders come from `docexam_files` ([`PackSearch::dirs`]): the one `--packs DIR` names,
 //! else `$DOCEXAM_PACKS`, else the shipped packs of a source tree; then, always, the user's packs
 //! folder, where `docexam exercise new` copies trainers' packs. A folder holds packs as subfolders with a
 //! `key.toml`, or is itself a pack.
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::{KEY_FILE, KeyProblem, Pack, PackError, load_pack};
 use crate::digest::sha256_hex;
 use crate::manual::ManualLibrary;
-pub use docexam_places::{PackSearch, PacksDir, PacksSource};
+pub use docexam_files::{PackSearch, PacksDir, PacksSource};
 
 /// The language whose manual a key is checked against (every translation has the same items).
 pub const KEY_LANGUAGE: &str = "en";
