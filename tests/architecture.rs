@@ -58,6 +58,7 @@ const OWNED_EXTERNALS: &[(&str, &[&str])] = &[
     ("tesseract", &["docexam-ocr"]),
     // One search-path resolver reads the environment and the OS folders for every kind of file.
     ("directories", &["docexam-files"]),
+    ("libc", &["docexam-files"]),
     // Library errors are typed (thiserror); anyhow and argument parsing belong to the binary.
     ("anyhow", &["docexam"]),
     ("clap", &["docexam"]),
