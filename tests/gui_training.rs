@@ -177,7 +177,7 @@ fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandone
         machine.iter().all(|m| m.answer == Answer::NotChecked && m.reason.contains("manual-only training")),
         "the machine checked nothing: {machine:?}"
     );
-    assert!(harness.state().views().texture.is_some(), "the picture is shown");
+    assert!(harness.state().views().image.texture.is_some(), "the picture is shown");
     harness.get_by_label("Manual-only training: examine the MRZ on the image yourself.");
     assert!(harness.query_by_label_contains("VALID MRZ").is_none());
 

@@ -7,7 +7,7 @@ use egui::{Align, Color32, Key, Layout, RichText, Sense, TextStyle};
 
 use super::{MAX_LIMIT, RecordTable, RecordView, SortColumn, SupervisorCommand, SupervisorState, SupervisorViews};
 use crate::Command;
-use crate::desk_ui::BAD;
+use crate::look::BAD;
 use docexam_audit::query::ListedRecord;
 use docexam_exam::inspection::Outcome;
 

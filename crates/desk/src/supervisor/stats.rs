@@ -6,7 +6,7 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::{SupervisorCommand, SupervisorState, SupervisorViews};
 use crate::Command;
-use crate::desk_ui::{BAD, GOOD, WARN};
+use crate::look::{BAD, GOOD, WARN};
 use docexam_audit::query::{NO_FRAUD_TYPE, NO_REFUSAL_REASON, Stats, StatsRow};
 use docexam_exam::inspection::{Outcome, RefusalReason};
 use docexam_exam::manual::{CodeTable as _, FailureCode};

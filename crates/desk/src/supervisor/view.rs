@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use egui::{Key, RichText};
 
 use super::{PURGE_CONFIRMATION, Section, SupervisorCommand, SupervisorState, SupervisorViews};
-use crate::desk_ui::{BAD, GOOD, Views, WARN};
+use crate::look::{BAD, GOOD, WARN};
 use crate::{AuditStatus, Command, DeskState};
 use docexam_audit::FindingKind;
 use docexam_audit::export::ExportFormat;
@@ -24,9 +24,8 @@ fn entered(ui: &egui::Ui, response: &egui::Response) -> bool {
 }
 
 /// Draws the screen: the sign-in form until a supervisor is signed in, then the sections.
-pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut Vec<Command>) {
+pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut SupervisorViews, out: &mut Vec<Command>) {
     let supervisor = &state.supervisor;
-    let views = &mut views.supervisor;
     let Some(actor) = &supervisor.actor else {
         return sign_in(ui, state, views, out);
     };

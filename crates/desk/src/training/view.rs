@@ -1,13 +1,11 @@
 //! The Trainer tab: packs and a new session, the running session, past sessions, and the report
 //! (score, per-item hits and misses as a chart, documents, planted defects drawn on the image).
 
-use std::path::PathBuf;
-
 use egui::{Color32, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, Legend};
 
 use super::{SessionState, TrainingCommand, TrainingReport, TrainingRun, TrainingState};
-use crate::desk_ui::{BAD, GOOD, WARN};
+use crate::look::{BAD, GOOD, WARN};
 use crate::{Command, DeskState};
 
 /// The tab's edit buffers and the report picture.
@@ -19,8 +17,17 @@ pub struct TrainingViews {
     pub manual_only: bool,
     /// The report document's picture.
     pub report_texture: Option<egui::TextureHandle>,
-    /// The file that picture is of (a late load of another file is dropped).
-    pub report_image: Option<PathBuf>,
+}
+
+impl TrainingViews {
+    /// Shows `picture` as the report document's image, or none.
+    pub fn show_report_picture(&mut self, ctx: &egui::Context, picture: Option<&image::RgbaImage>) {
+        self.report_texture = picture.map(|preview| {
+            let size = [preview.width() as usize, preview.height() as usize];
+            let image = egui::ColorImage::from_rgba_unmultiplied(size, preview.as_raw());
+            ctx.load_texture("training-report", image, egui::TextureOptions::LINEAR)
+        });
+    }
 }
 
 fn send(out: &mut Vec<Command>, command: TrainingCommand) {
