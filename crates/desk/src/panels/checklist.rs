@@ -3,6 +3,7 @@
 
 use egui::{Color32, Key, RichText};
 
+use super::field::entered;
 use crate::Command;
 use crate::document::Document;
 use crate::look::{BAD, GOOD, WARN};
@@ -160,7 +161,7 @@ fn selected_item_tools(
         if std::mem::take(&mut view.focus_note) {
             note.request_focus();
         }
-        if note.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) && !view.note.trim().is_empty() {
+        if entered(ui, &note) && !view.note.trim().is_empty() {
             out.push(Command::SetNote { item: item.to_owned(), note: view.note.clone() });
         }
     });

@@ -4,6 +4,7 @@
 
 pub mod checklist;
 pub mod desk;
+pub mod field;
 pub mod image;
 pub mod key_help;
 pub mod keys;

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use egui::Key;
-
+use super::field::entered;
 use crate::document::Recording;
 use crate::{Command, DeskState};
 
@@ -32,7 +31,7 @@ pub fn open_bar_ui(ui: &mut egui::Ui, state: &DeskState, view: &mut OpenBarView,
         if std::mem::take(&mut view.focus) {
             path.request_focus();
         }
-        if path.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) && !view.path.trim().is_empty() {
+        if entered(ui, &path) && !view.path.trim().is_empty() {
             out.push(Command::OpenImage(PathBuf::from(view.path.trim())));
             view.path.clear();
         }

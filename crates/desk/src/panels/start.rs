@@ -1,7 +1,6 @@
 //! The start of shift: officer id, station, manual and examination level.
 
-use egui::Key;
-
+use super::field::entered;
 use crate::look::BAD;
 use crate::{Command, DeskState};
 use docexam_exam::manual::{CodeTable as _, Level};
@@ -38,11 +37,11 @@ pub fn start_ui(ui: &mut egui::Ui, state: &DeskState, view: &mut StartView, out:
         if view.officer.is_empty() && !officer.has_focus() && ui.memory(|m| m.focused().is_none()) {
             officer.request_focus();
         }
-        submit |= officer.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        submit |= entered(ui, &officer);
         ui.end_row();
         ui.label("Station");
         let station = ui.add(egui::TextEdit::singleline(&mut view.station).hint_text("e.g. FRA-T1-desk3"));
-        submit |= station.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        submit |= entered(ui, &station);
         ui.end_row();
         ui.label("Manual");
         ui.vertical(|ui| {

@@ -6,6 +6,7 @@ use egui_plot::{AxisHints, Bar, BarChart, Legend};
 
 use super::{SessionState, TrainingCommand, TrainingReport, TrainingRun, TrainingState};
 use crate::look::{BAD, GOOD, WARN};
+use crate::panels::field::{entered, labelled_text_box};
 use crate::{Command, DeskState};
 
 /// The tab's edit buffers and the report picture.
@@ -108,11 +109,8 @@ fn new_session(ui: &mut egui::Ui, training: &TrainingState, views: &mut Training
     ui.strong("New session");
     let mut submit = false;
     ui.horizontal(|ui| {
-        let label = ui.label("Trainee");
-        let field = ui
-            .add(egui::TextEdit::singleline(&mut views.trainee).hint_text("name or id").desired_width(220.0))
-            .labelled_by(label.id);
-        submit |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let field = labelled_text_box(ui, "Trainee", &mut views.trainee, "name or id", 220.0);
+        submit |= entered(ui, &field);
         ui.checkbox(&mut views.manual_only, "Manual only (hide every machine finding)");
     });
     if ui.button("Start the session").clicked() || submit {
