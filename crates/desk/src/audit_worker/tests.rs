@@ -148,9 +148,14 @@ fn inspection_body(ended_at: &str, outcome: &str, refusal_reasons: &[&str]) -> s
     })
 }
 
-fn append_inspections(db: &Path, bodies: impl IntoIterator<Item = serde_json::Value>) {
-    let mut log = AuditLog::open(db, &OpenOptions::default()).unwrap();
+/// A scratch folder with a new log, `audit.sqlite`, holding these inspections after its first
+/// record.
+fn log_with_inspections(bodies: impl IntoIterator<Item = serde_json::Value>) -> (TempDir, PathBuf) {
+    let scratch = TempDir::new().unwrap();
+    let db = scratch.path().join("audit.sqlite");
+    let mut log = AuditLog::open(&db, &OpenOptions::default()).unwrap();
     log.append_batch(bodies.into_iter().map(|body| (EntryKind::Inspection, body))).unwrap();
+    (scratch, db)
 }
 
 fn kinds_and_seqs(records: &[ListedRecord]) -> Vec<(&str, u64)> {
@@ -195,11 +200,8 @@ fn a_wrong_passphrase_fails_and_is_recorded_and_the_right_one_gives_the_actor() 
 
 #[test]
 fn a_list_holds_the_latest_matching_records_newest_first_and_counts_them_all() {
-    let scratch = TempDir::new().unwrap();
-    let db = scratch.path().join("audit.sqlite");
     let outcomes = ["admit", "refuse", "admit", "refuse", "admit", "refuse", "admit"];
-    drop(AuditLog::open(&db, &OpenOptions::default()).unwrap());
-    append_inspections(&db, outcomes.map(|o| inspection_body("2026-01-01T08:00:00Z", o, &[])));
+    let (_scratch, db) = log_with_inspections(outcomes.map(|o| inspection_body("2026-01-01T08:00:00Z", o, &[])));
     let mut desk = Started::new(&db);
 
     let refused = ListFilter { since: None, outcomes: vec![Outcome::Refuse] };
@@ -225,17 +227,11 @@ fn a_list_holds_the_latest_matching_records_newest_first_and_counts_them_all() {
 
 #[test]
 fn stats_count_inspections_per_day_in_date_order_and_per_refusal_reason() {
-    let scratch = TempDir::new().unwrap();
-    let db = scratch.path().join("audit.sqlite");
-    drop(AuditLog::open(&db, &OpenOptions::default()).unwrap());
-    append_inspections(
-        &db,
-        [
-            inspection_body("2026-01-02T00:00:00Z", "seize", &["B"]),
-            inspection_body("2026-01-01T08:00:00Z", "admit", &[]),
-            inspection_body("2026-01-01T23:59:59Z", "refuse", &["B", "H"]),
-        ],
-    );
+    let (_scratch, db) = log_with_inspections([
+        inspection_body("2026-01-02T00:00:00Z", "seize", &["B"]),
+        inspection_body("2026-01-01T08:00:00Z", "admit", &[]),
+        inspection_body("2026-01-01T23:59:59Z", "refuse", &["B", "H"]),
+    ]);
     let mut desk = Started::new(&db);
     let rows = |stats: &Stats| stats.rows.iter().map(|r| (r.key.clone(), r.count)).collect::<Vec<_>>();
 
@@ -253,11 +249,9 @@ fn stats_count_inspections_per_day_in_date_order_and_per_refusal_reason() {
 
 #[test]
 fn an_export_reports_progress_then_its_summary_under_one_id() {
-    let scratch = TempDir::new().unwrap();
-    let db = scratch.path().join("audit.sqlite");
-    drop(AuditLog::open(&db, &OpenOptions::default()).unwrap());
     let inspections = 10_001;
-    append_inspections(&db, (0..inspections).map(|_| inspection_body("2026-01-01T08:00:00Z", "admit", &[])));
+    let (scratch, db) =
+        log_with_inspections((0..inspections).map(|_| inspection_body("2026-01-01T08:00:00Z", "admit", &[])));
     let mut desk = Started::new(&db);
     let out = scratch.path().join("week.jsonl");
     let export = || AuditRequest::Export {
@@ -321,10 +315,7 @@ fn a_purge_removes_the_personal_data_and_the_log_still_verifies() {
 
 #[test]
 fn a_record_comes_back_as_its_stored_leaf_laid_out_or_fails_when_absent() {
-    let scratch = TempDir::new().unwrap();
-    let db = scratch.path().join("audit.sqlite");
-    drop(AuditLog::open(&db, &OpenOptions::default()).unwrap());
-    append_inspections(&db, [inspection_body("2026-01-01T08:00:00Z", "refuse", &["A"])]);
+    let (_scratch, db) = log_with_inspections([inspection_body("2026-01-01T08:00:00Z", "refuse", &["A"])]);
     let mut desk = Started::new(&db);
     let own = desk.desk.clone();
 
