@@ -512,6 +512,87 @@ pub fn audit_replied(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AuditStatus;
+    use docexam_audit::entry::{Role, Settings};
+
+    fn supervisor(name: &str) -> Actor {
+        Actor { role: Role::Supervisor, name: Some(name.to_owned()) }
+    }
+
+    /// Applies `command` with no audit log open; returns the effects asked for.
+    fn apply_without_log(state: &mut SupervisorState, command: SupervisorCommand) -> Vec<Effect> {
+        let status = AuditStatus::Failed("the disk is gone".into());
+        let mut outbox = Outbox::new(None, &status);
+        apply(state, &mut outbox, command);
+        outbox.into_effects()
+    }
+
+    fn notes(effects: &[Effect]) -> Vec<(Severity, &str)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Notify(severity, text) => Some((*severity, text.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn before_sign_in_only_the_settings_and_the_sign_in_are_taken() {
+        let mut state = SupervisorState::default();
+        let effects = apply_without_log(&mut state, SupervisorCommand::Verify);
+        assert_eq!(notes(&effects), [(Severity::Warning, "sign in as supervisor first")]);
+        assert!(state.verifying.is_none() && state.verified.is_none());
+
+        // A request that cannot go says why, and nothing waits for it.
+        let login = SupervisorCommand::LogIn { passphrase: "words".into(), name: " sam ".into() };
+        let effects = apply_without_log(&mut state, login);
+        assert_eq!(notes(&effects), [(Severity::Error, "the audit log cannot take requests: the disk is gone")]);
+        assert!(state.authenticating.is_none() && state.login_error.is_none());
+        let effects =
+            apply_without_log(&mut state, SupervisorCommand::LogIn { passphrase: String::new(), name: "".into() });
+        assert!(effects.is_empty());
+        assert_eq!(state.login_error.as_deref(), Some("type the supervisor passphrase"));
+    }
+
+    #[test]
+    fn signing_out_forgets_everything_but_the_settings_and_clears_the_forms() {
+        let settings =
+            Settings { personal_data: true, supervisor_passphrase: None, changed: Vec::new(), by: supervisor("setup") };
+        let mut state = SupervisorState {
+            actor: Some(supervisor("sam")),
+            settings: Some(settings.clone()),
+            section: Section::Purge,
+            verifying: Some(4),
+            ..SupervisorState::default()
+        };
+        state.table.text = "off-1".into();
+        let effects = apply_without_log(&mut state, SupervisorCommand::LogOut);
+        assert!(state.actor.is_none() && state.verifying.is_none() && state.table.text.is_empty());
+        assert_eq!((state.settings, state.section), (Some(settings), Section::Records));
+        assert!(matches!(effects.first(), Some(Effect::ClearSupervisorForms)), "{effects:?}");
+        assert_eq!(notes(&effects), [(Severity::Info, "supervisor signed out")]);
+    }
+
+    #[test]
+    fn a_signed_in_supervisor_sorts_and_filters_without_the_log_and_a_bad_day_is_explained() {
+        let mut state = SupervisorState { actor: Some(supervisor("sam")), ..SupervisorState::default() };
+        for (column, descending) in
+            [(SortColumn::Officer, false), (SortColumn::Officer, true), (SortColumn::Date, true)]
+        {
+            assert!(apply_without_log(&mut state, SupervisorCommand::SortBy(column)).is_empty());
+            assert_eq!(state.table.sort, Sort { column, descending });
+        }
+        let list = SupervisorCommand::List { since: "23.11.2026".into(), outcomes: Vec::new(), limit: 5 };
+        assert!(apply_without_log(&mut state, list).is_empty());
+        assert!(state.table.error.as_deref().is_some_and(|e| e.contains("YYYY-MM-DD")));
+        assert!(state.table.request.is_none());
+        let effects = apply_without_log(
+            &mut state,
+            SupervisorCommand::ChooseExportFile { format: ExportFormat::Csv, personal_data: false },
+        );
+        assert!(matches!(effects[..], [Effect::ChooseExportFile { format: ExportFormat::Csv, personal_data: false }]));
+    }
 
     #[test]
     fn the_passphrase_never_shows_in_debug() {

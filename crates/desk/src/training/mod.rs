@@ -600,3 +600,68 @@ fn report_from_stored(
     );
     show_report(training, outbox, report);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::AuditStatus;
+
+    fn repo(path: &str) -> PathBuf {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(path)
+    }
+
+    fn library() -> ManualLibrary {
+        ManualLibrary::load_dir(&repo("manuals")).unwrap()
+    }
+
+    fn shelf(library: &ManualLibrary) -> TrainingState {
+        let search = PackSearch::from_environment(Some(&repo("tests/fixtures/training")));
+        TrainingState::new(search, library)
+    }
+
+    fn start(training: &mut TrainingState, library: &ManualLibrary, document: Option<&Document>) -> Vec<Effect> {
+        let status = AuditStatus::Opening;
+        let mut outbox = Outbox::new(None, &status);
+        let desk = Desk { library, language: "en", shift: None, document };
+        let command =
+            TrainingCommand::Start { pack: "fixture-basics".into(), trainee: "t-1".into(), manual_only: true };
+        apply(training, desk, &mut outbox, command);
+        outbox.into_effects()
+    }
+
+    #[test]
+    fn a_run_that_cannot_be_stored_takes_nothing_of_the_desk() {
+        let library = library();
+        let mut training = shelf(&library);
+        assert_eq!(training.selected_pack.as_deref(), Some("fixture-basics"));
+        let effects = start(&mut training, &library, None);
+        assert!(training.run.is_none());
+        assert!(
+            matches!(&effects[..], [Effect::Notify(Severity::Error, text)] if text.contains("not open")),
+            "only the reason, no desk taken: {effects:?}"
+        );
+        assert!(!record_attempt(&mut training, None, &mut Outbox::new(None, &AuditStatus::Opening)));
+    }
+
+    #[test]
+    fn a_document_being_examined_keeps_a_run_from_starting() {
+        let library = library();
+        let mut training = shelf(&library);
+        let manual = library.select("falsedoc-pocket", "en").unwrap().manual;
+        let setup = crate::document::DocumentSetup {
+            level: Level::First,
+            officer: "off-1".into(),
+            station: "s".into(),
+            started_at: crate::clock::now(),
+        };
+        let document = Document::typed(manual, &setup).unwrap();
+        let effects = start(&mut training, &library, Some(&document));
+        assert!(training.run.is_none());
+        assert!(
+            matches!(&effects[..], [Effect::Notify(Severity::Warning, text)] if text.contains("record or discard it")),
+            "{effects:?}"
+        );
+    }
+}
