@@ -1,7 +1,8 @@
 //! [`DeskApp::apply`]: the one place the desk's state changes. Every [`Command`] (a key, a
 //! click, a worker's reply, a dialog's answer) is handled here; the supervisor and training
 //! handlers it calls change only their own state and hand everything else back as [`Effect`]s,
-//! which [`DeskApp::apply`] carries out in order.
+//! which [`DeskApp::apply`] carries out in order. [`DeskApp::process`] runs a frame's commands
+//! through it, then saves the draft once if they changed the document.
 
 use std::path::PathBuf;
 
@@ -17,6 +18,37 @@ use docexam_exam::manual::{Level, LoadedManual};
 use docexam_mrz::dates::DatePolicy;
 
 impl DeskApp {
+    /// Drains the workers and applies every queued command (what `logic` does each frame).
+    pub fn process(&mut self) {
+        self.collect_replies();
+        let mut rounds = 0;
+        while !self.queue.is_empty() && rounds < 8 {
+            rounds += 1;
+            for command in std::mem::take(&mut self.queue) {
+                self.apply(command);
+            }
+        }
+        if self.draft_dirty {
+            self.draft_dirty = false;
+            self.save_draft();
+        }
+    }
+
+    /// Keeps the officer's unfinished work as a draft: once per frame, after its commands.
+    fn save_draft(&mut self) {
+        let result = match &self.state.document {
+            // A trainee's document is no officer's unfinished work: it is never kept as a draft.
+            _ if self.state.training.running() => Ok(()),
+            Some(document) if document.recording == Recording::NotYet && document.has_officer_work() => {
+                self.store.save_draft(&document.draft())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.state.notify(Severity::Error, format!("the draft could not be saved: {e}"));
+        }
+    }
+
     /// Applies one command: the only place the desk's state changes.
     pub fn apply(&mut self, command: Command) {
         if self.state.training.running() && !allowed_while_training(&command) {

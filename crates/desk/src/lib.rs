@@ -38,7 +38,7 @@ use docexam_mrz::dates::{CalendarDate, DatePolicy};
 use docexam_scan::ScanOptions;
 
 pub use command::{Command, Severity, Tab};
-use document::{Document, DocumentSetup, Recording};
+use document::{Document, DocumentSetup};
 use store::{DeskSettings, Draft, Store};
 
 /// What the shell passes in from the command line.
@@ -332,36 +332,6 @@ impl DeskApp {
         }
         while let Ok(command) = self.dialogs.1.try_recv() {
             self.queue.push(command);
-        }
-    }
-
-    /// Drains the workers and applies every queued command (what `logic` does each frame).
-    pub fn process(&mut self) {
-        self.collect_replies();
-        let mut rounds = 0;
-        while !self.queue.is_empty() && rounds < 8 {
-            rounds += 1;
-            for command in std::mem::take(&mut self.queue) {
-                self.apply(command);
-            }
-        }
-        if self.draft_dirty {
-            self.draft_dirty = false;
-            self.save_draft();
-        }
-    }
-
-    fn save_draft(&mut self) {
-        let result = match &self.state.document {
-            // A trainee's document is no officer's unfinished work: it is never kept as a draft.
-            _ if self.state.training.running() => Ok(()),
-            Some(document) if document.recording == Recording::NotYet && document.has_officer_work() => {
-                self.store.save_draft(&document.draft())
-            }
-            _ => Ok(()),
-        };
-        if let Err(e) = result {
-            self.state.notify(Severity::Error, format!("the draft could not be saved: {e}"));
         }
     }
 
