@@ -18,8 +18,9 @@ use gui_common::*;
 
 #[test]
 fn an_officer_inspects_a_passport_scan_with_the_keyboard_alone_and_it_is_recorded() {
-    let dir = temp_dir("officer");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("officer");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     harness.get_by_label("Start of shift");
     start_shift(&mut harness, "off-042");
     open_image(&mut harness, &repo("test-images/scan/td3_clean_0000.png"));
@@ -52,13 +53,13 @@ fn an_officer_inspects_a_passport_scan_with_the_keyboard_alone_and_it_is_recorde
     assert_eq!(record.outcome.as_deref(), Some("admit"));
     assert_eq!(record.mrz_verdict.as_deref(), Some("valid"));
     assert!(!dir.join("state/draft.json").exists());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_wrong_check_digit_shows_red_and_refusing_needs_a_ground() {
-    let dir = temp_dir("refuse");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("refuse");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-7");
     open_image(&mut harness, &repo("test-images/scan/td2_wrong_check_0000.png"));
     harness.get_by_label_contains("INVALID MRZ");
@@ -80,7 +81,6 @@ fn a_wrong_check_digit_shows_red_and_refusing_needs_a_ground() {
     assert!(
         listed.iter().any(|r| r.outcome.as_deref() == Some("refuse") && r.mrz_verdict.as_deref() == Some("invalid"))
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A committed specimen whose reading has a character the two readers read differently and no
@@ -88,8 +88,9 @@ fn a_wrong_check_digit_shows_red_and_refusing_needs_a_ground() {
 /// character in the MRZ box.
 #[test]
 fn a_reading_that_needs_review_is_amber_and_puts_the_cursor_on_the_doubt() {
-    let dir = temp_dir("review");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("review");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-9");
     open_image(&mut harness, &repo("test-images/scan/td2_rotate180_0001.png"));
     harness.get_by_label_contains("MRZ NEEDS REVIEW");
@@ -109,13 +110,13 @@ fn a_reading_that_needs_review_is_amber_and_puts_the_cursor_on_the_doubt() {
     let state = egui::TextEdit::load_state(&harness.ctx, focused).expect("a text box has the focus");
     let range = state.cursor.char_range().expect("a cursor");
     assert_eq!((range.primary.index.0, range.secondary.index.0), (expected, expected));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
-    let dir = temp_dir("draft");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("draft");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-9");
     press_command(&mut harness, Key::T); // type an MRZ
     type_text(
@@ -127,7 +128,7 @@ fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
     let before = harness.state().state.document.as_ref().unwrap().inspection.clone();
     drop(harness); // the window closes
 
-    let mut harness = desk(&dir);
+    let mut harness = desk(dir);
     harness.run_steps(3);
     assert!(harness.state().state.draft_offer.is_some());
     harness.get_by_label("Resume it").click();
@@ -135,19 +136,19 @@ fn closing_mid_inspection_keeps_a_draft_that_the_next_start_offers_back() {
     let document = harness.state().state.document.as_ref().expect("resumed");
     assert_eq!(document.inspection, before, "every answer came back");
     assert!(document.mrz_text.starts_with("P<UTOERIKSSON"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_supervisor_verifies_the_log() {
-    let dir = temp_dir("supervisor");
+    let scratch = temp_dir("supervisor");
+    let dir = scratch.path();
     // The supervisor screen is behind the passphrase `docexam audit passphrase` sets up.
     let by = docexam_audit::entry::Actor { role: docexam_audit::entry::Role::Supervisor, name: None };
     docexam_audit::AuditLog::open(&dir.join("audit.sqlite"), &docexam_audit::OpenOptions::default())
         .unwrap()
         .change_settings(by, None, Some("a long supervisor passphrase"))
         .unwrap();
-    let mut harness = desk(&dir);
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-1");
     harness.get_by_label("Supervisor").click();
     harness.run_steps(2);
@@ -163,13 +164,13 @@ fn a_supervisor_verifies_the_log() {
         app.state.supervisor.verified.is_some()
     });
     harness.get_by_label("INTACT");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_new_image_replaces_the_pending_reading_and_a_late_result_is_dropped() {
-    let dir = temp_dir("replace");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("replace");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-3");
     // Two images in a row, the second before the first has been read.
     harness.state_mut().push(docexam_desk::Command::OpenImage(repo("test-images/scan/td3_clean_0000.png")));
@@ -189,15 +190,15 @@ fn a_new_image_replaces_the_pending_reading_and_a_late_result_is_dropped() {
     assert_eq!(report.lines.len(), 2);
     assert_eq!(report.lines[0].len(), 36, "the TD2 document's MRZ, not the passport's");
     assert!(!report.valid);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_damaged_image_is_a_visible_error_and_the_mrz_can_still_be_typed() {
-    let dir = temp_dir("damaged");
+    let scratch = temp_dir("damaged");
+    let dir = scratch.path();
     let broken = dir.join("broken.png");
     std::fs::write(&broken, b"\x89PNG\r\n\x1a\n this is not the rest of a PNG").unwrap();
-    let mut harness = desk(&dir);
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-4");
     open_image(&mut harness, &broken);
     let document = harness.state().state.document.as_ref().unwrap();
@@ -217,15 +218,15 @@ fn a_damaged_image_is_a_visible_error_and_the_mrz_can_still_be_typed() {
     let document = harness.state().state.document.as_ref().unwrap();
     assert!(document.report.as_ref().is_some_and(|r| r.format.is_some()));
     assert_eq!(document.inspection.source(), &docexam_exam::inspection::DocumentSource::Text);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_image_dropped_into_the_watched_scan_folder_opens_as_the_next_document() {
-    let dir = temp_dir("watch");
+    let scratch = temp_dir("watch");
+    let dir = scratch.path();
     let inbox = dir.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
-    let mut config = config(&dir);
+    let mut config = config(dir);
     config.watch = Some(inbox.clone());
     let mut harness = desk_with(config);
     start_shift(&mut harness, "off-5");
@@ -237,13 +238,13 @@ fn an_image_dropped_into_the_watched_scan_folder_opens_as_the_next_document() {
     let document = harness.state().state.document.as_ref().unwrap();
     assert!(document.image.as_ref().unwrap().ends_with("scan-0001.png"));
     assert!(document.report.as_ref().unwrap().valid);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn settings_change_the_text_size_and_are_remembered() {
-    let dir = temp_dir("settings");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("settings");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-6");
     harness.get_by_label("Settings").click();
     harness.run_steps(2);
@@ -258,13 +259,13 @@ fn settings_change_the_text_size_and_are_remembered() {
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
     assert_eq!(saved["font_size"], serde_json::json!(docexam_desk::store::FONT_SIZES[3]));
     assert_eq!(saved["officer"], "off-6", "the start screen remembers the officer");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_image_named_on_the_command_line_opens_once_the_shift_starts() {
-    let dir = temp_dir("cmdline");
-    let mut config = config(&dir);
+    let scratch = temp_dir("cmdline");
+    let dir = scratch.path();
+    let mut config = config(dir);
     config.open = Some(repo("test-images/scan/td3_clean_0000.png"));
     let mut harness = desk_with(config);
     harness.run_steps(3);
@@ -274,5 +275,4 @@ fn an_image_named_on_the_command_line_opens_once_the_shift_starts() {
         app.state.document.as_ref().is_some_and(|d| matches!(d.scan, ScanState::Done { .. }))
     });
     assert!(harness.state().state.document.as_ref().unwrap().report.as_ref().unwrap().valid);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -113,9 +113,10 @@ fn sign_in_and_list(harness: &mut Harness<'_, DeskApp>) {
 
 #[test]
 fn a_wrong_passphrase_is_refused_and_recorded_and_shows_nothing_of_the_log() {
-    let dir = temp_dir("wrong");
-    set_up_log(&dir, true, false);
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("wrong");
+    let dir = scratch.path();
+    set_up_log(dir, true, false);
+    let mut harness = desk(dir);
     open_supervisor(&mut harness);
     sign_in(&mut harness, "not the passphrase");
 
@@ -141,14 +142,14 @@ fn a_wrong_passphrase_is_refused_and_recorded_and_shows_nothing_of_the_log() {
     let description = latest[0].description.as_deref().unwrap_or_default();
     assert!(description.contains("open the supervisor screen"), "{description}");
     drop(reader);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn without_a_passphrase_the_screen_says_how_to_set_one_up() {
-    let dir = temp_dir("no-passphrase");
-    set_up_log(&dir, false, false);
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("no-passphrase");
+    let dir = scratch.path();
+    set_up_log(dir, false, false);
+    let mut harness = desk(dir);
     open_supervisor(&mut harness);
     harness.get_by_label("No supervisor passphrase is set up on this desk yet.");
     harness.get_by_label_contains("docexam audit passphrase --db");
@@ -156,15 +157,15 @@ fn without_a_passphrase_the_screen_says_how_to_set_one_up() {
     harness.get_by_label_contains("run `docexam audit passphrase` first");
     assert!(harness.state().state.supervisor.actor.is_none());
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn the_table_lists_sorts_filters_and_opens_a_record_and_the_log_verifies_intact() {
-    let dir = temp_dir("table");
-    let records = set_up_log(&dir, true, false);
+    let scratch = temp_dir("table");
+    let dir = scratch.path();
+    let records = set_up_log(dir, true, false);
     assert_eq!(records, 8);
-    let mut harness = desk(&dir);
+    let mut harness = desk(dir);
     sign_in_and_list(&mut harness);
 
     harness.get_by_label("showing 8 of 8 records");
@@ -255,14 +256,14 @@ fn the_table_lists_sorts_filters_and_opens_a_record_and_the_log_verifies_intact(
     assert!(harness.query_by_label_contains("showing").is_none());
     harness.get_by_label("Passphrase");
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn an_export_through_the_path_field_verifies_and_a_purge_needs_its_confirmation() {
-    let dir = temp_dir("export");
-    let records = set_up_log(&dir, true, true);
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("export");
+    let dir = scratch.path();
+    let records = set_up_log(dir, true, true);
+    let mut harness = desk(dir);
     sign_in_and_list(&mut harness);
     harness.get_by_label(&format!("showing {records} of {records} records"));
 
@@ -317,14 +318,14 @@ fn an_export_through_the_path_field_verifies_and_a_purge_needs_its_confirmation(
     assert_eq!((purged.event.purged, purged.event.range), (1, Some((records - 1, records - 1))));
     harness.get_by_label_contains("Personal data of 1 record(s) recorded before 9999-12-31 removed");
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn statistics_count_per_day_hour_outcome_fraud_type_and_refusal_ground() {
-    let dir = temp_dir("stats");
-    set_up_log(&dir, true, false);
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("stats");
+    let dir = scratch.path();
+    set_up_log(dir, true, false);
+    let mut harness = desk(dir);
     sign_in_and_list(&mut harness);
     click_button(&mut harness, "Statistics");
     step_until(&mut harness, WAIT, "the statistics", |app| {
@@ -368,5 +369,4 @@ fn statistics_count_per_day_hour_outcome_fraud_type_and_refusal_ground() {
     let board = harness.state().state.supervisor.stats.clone();
     assert_eq!(rows(board.per_day), owned(&[("2026-11-22", 1), ("2026-11-23", 1)]));
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

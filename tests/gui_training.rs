@@ -57,8 +57,9 @@ fn decide(harness: &mut Harness<'_, DeskApp>, outcome_key: Key) {
 
 #[test]
 fn a_trainee_works_through_a_pack_on_the_desk_and_sees_the_report_with_the_missed_defects() {
-    let dir = temp_dir("trainee");
-    let mut harness = desk(&dir);
+    let scratch = temp_dir("trainee");
+    let dir = scratch.path();
+    let mut harness = desk(dir);
     start_shift(&mut harness, "off-042");
     let records_before = match &harness.state().state.audit {
         AuditStatus::Open { records, .. } => *records,
@@ -143,12 +144,12 @@ fn a_trainee_works_through_a_pack_on_the_desk_and_sees_the_report_with_the_misse
     let listed = reader.latest_records(&ListFilter::default(), 100).unwrap().records;
     assert!(listed.iter().all(|r| r.kind != "inspection"), "no inspection record: {listed:?}");
     assert_eq!(listed.len() as u64, records_before, "the audit chain did not grow");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandoned() {
-    let dir = temp_dir("manual-only");
+    let scratch = temp_dir("manual-only");
+    let dir = scratch.path();
     // The shipped fixture pack and a broken one beside it (its key names an item the manual lacks).
     let packs = dir.join("packs");
     copy_dir(&repo("tests/fixtures/training/fixture-basics"), &packs.join("fixture-basics"));
@@ -156,7 +157,7 @@ fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandone
     let key = std::fs::read_to_string(packs.join("broken/key.toml")).unwrap();
     let key = key.replace("id = \"fixture-basics\"", "id = \"broken\"").replace("\"C02\"", "\"Z99\"");
     std::fs::write(packs.join("broken/key.toml"), key).unwrap();
-    let mut config = config(&dir);
+    let mut config = config(dir);
     config.packs_dir = Some(packs.clone());
     let mut harness = desk_with(config);
     harness.run_steps(3);
@@ -176,7 +177,7 @@ fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandone
         machine.iter().all(|m| m.answer == Answer::NotChecked && m.reason.contains("manual-only training")),
         "the machine checked nothing: {machine:?}"
     );
-    assert!(harness.state().views().texture.is_some(), "the picture is shown");
+    assert!(harness.state().views().image.texture.is_some(), "the picture is shown");
     harness.get_by_label("Manual-only training: examine the MRZ on the image yourself.");
     assert!(harness.query_by_label_contains("VALID MRZ").is_none());
 
@@ -234,7 +235,6 @@ fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandone
     assert_eq!(report.score.documents[0].false_findings, ["C02"], "failed without a planted defect");
     assert_eq!(harness.query_all_by_label("not done").count(), 2);
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -251,8 +251,9 @@ fn copy_dir(from: &Path, to: &Path) {
 /// document; the report lists them all.
 #[test]
 fn the_shipped_pack_runs_end_to_end_from_the_trainer_tab() {
-    let dir = temp_dir("shipped-pack");
-    let mut config = config(&dir);
+    let scratch = temp_dir("shipped-pack");
+    let dir = scratch.path();
+    let mut config = config(dir);
     config.packs_dir = Some(repo("test-images/training"));
     let mut harness = desk_with(config);
     harness.run_steps(3);
@@ -302,5 +303,4 @@ fn the_shipped_pack_runs_end_to_end_from_the_trainer_tab() {
     assert_eq!(report.shown, None, "nothing missed: no document to open first");
     harness.get_by_label("Score 100 / 100");
     drop(harness);
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -214,6 +214,8 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use tempfile::TempDir;
+
     use super::*;
 
     fn seen(size: u64) -> Observation {
@@ -279,24 +281,6 @@ mod tests {
         }
     }
 
-    /// A fresh empty folder for one test, removed by [`TempDir::drop`].
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("docexam-watch-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Self(dir)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
     fn counting() -> (Arc<AtomicUsize>, impl Fn() + Send + 'static) {
         let count = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&count);
@@ -311,13 +295,13 @@ mod tests {
 
     #[test]
     fn the_watcher_reports_a_new_image_once_and_ignores_old_files_and_other_names() {
-        let dir = TempDir::new("new");
-        std::fs::write(dir.0.join("before.png"), b"old page").unwrap();
+        let dir = TempDir::new().unwrap();
+        std::fs::write(dir.path().join("before.png"), b"old page").unwrap();
         let (notified, notify) = counting();
-        let watcher = FolderWatcher::start_with_interval(&dir.0, FAST, notify).unwrap();
-        std::fs::write(dir.0.join("notes.txt"), b"not an image").unwrap();
-        std::fs::write(dir.0.join("page.PNG"), b"new page").unwrap();
-        assert_eq!(watcher.recv_timeout(PATIENCE), Some(WatchEvent::NewFile(dir.0.join("page.PNG"))));
+        let watcher = FolderWatcher::start_with_interval(dir.path(), FAST, notify).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"not an image").unwrap();
+        std::fs::write(dir.path().join("page.PNG"), b"new page").unwrap();
+        assert_eq!(watcher.recv_timeout(PATIENCE), Some(WatchEvent::NewFile(dir.path().join("page.PNG"))));
         // Many more polls: nothing else (not the old file, not the text file, not the same again).
         std::thread::sleep(FAST * 10);
         assert_eq!(watcher.try_recv(), None);
@@ -327,11 +311,11 @@ mod tests {
 
     #[test]
     fn the_watcher_waits_for_a_file_still_being_written() {
-        let dir = TempDir::new("growing");
+        let dir = TempDir::new().unwrap();
         // Slower polls here: the writer below must append well within two of them.
         let interval = Duration::from_millis(250);
-        let watcher = FolderWatcher::start_with_interval(&dir.0, interval, || {}).unwrap();
-        let path = dir.0.join("scan.jpg");
+        let watcher = FolderWatcher::start_with_interval(dir.path(), interval, || {}).unwrap();
+        let path = dir.path().join("scan.jpg");
         let mut file = std::fs::File::create(&path).unwrap();
         for _ in 0..12 {
             file.write_all(&[0xAB; 1000]).unwrap();
@@ -347,8 +331,8 @@ mod tests {
 
     #[test]
     fn a_folder_that_goes_away_is_an_error_event_said_once() {
-        let dir = TempDir::new("gone");
-        let watched = dir.0.join("inbox");
+        let dir = TempDir::new().unwrap();
+        let watched = dir.path().join("inbox");
         std::fs::create_dir_all(&watched).unwrap();
         let watcher = FolderWatcher::start_with_interval(&watched, FAST, || {}).unwrap();
         std::fs::remove_dir_all(&watched).unwrap();
@@ -366,8 +350,8 @@ mod tests {
 
     #[test]
     fn a_missing_folder_cannot_be_watched() {
-        let dir = TempDir::new("missing");
-        let error = FolderWatcher::start(dir.0.join("nope"), || {}).unwrap_err();
+        let dir = TempDir::new().unwrap();
+        let error = FolderWatcher::start(dir.path().join("nope"), || {}).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
     }
 }

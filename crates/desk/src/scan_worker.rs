@@ -407,6 +407,13 @@ mod tests {
         worker.recv_timeout(PATIENCE).expect("a reply within the time allowed")
     }
 
+    /// The next reply, which must answer `job`.
+    fn reply_to(worker: &ScanWorker, job: JobId) -> ScanReply {
+        let (id, reply) = next(worker);
+        assert_eq!(id, job, "{reply:?}");
+        reply
+    }
+
     fn failure(reply: ScanReply) -> String {
         match reply {
             ScanReply::Failed { error } => error,
@@ -474,22 +481,16 @@ mod tests {
         // One at a time, so none supersedes another.
         let missing = PathBuf::from("/nonexistent/docexam/missing.png");
         let id = worker.submit(missing.clone());
-        let (got, reply) = next(&worker);
-        let error = failure(reply);
-        assert_eq!(got, id);
+        let error = failure(reply_to(&worker, id));
         assert!(error.contains("/nonexistent/docexam/missing.png") && error.contains("No such file"), "{error}");
 
         let bytes = std::fs::read(td3_path()).unwrap();
         let id = worker.submit_bytes("half.png", bytes[..bytes.len() / 2].to_vec());
-        let (got, reply) = next(&worker);
-        let error = failure(reply);
-        assert_eq!(got, id);
+        let error = failure(reply_to(&worker, id));
         assert!(error.starts_with("half.png: ") && error.contains("damaged or incomplete"), "{error}");
 
         let id = worker.submit_bytes("notes.txt", b"Dear officer, this is a letter.".to_vec());
-        let (got, reply) = next(&worker);
-        let error = failure(reply);
-        assert_eq!(got, id);
+        let error = failure(reply_to(&worker, id));
         assert!(error.starts_with("notes.txt: ") && error.contains("not an image"), "{error}");
         drop(worker);
         assert_eq!(notified.load(Ordering::SeqCst), 3);
@@ -502,14 +503,11 @@ mod tests {
         let cancelled = worker.submit(td3_path());
         worker.cancel(cancelled);
         drop(open);
-        let (id, reply) = next(&worker);
-        assert_eq!(id, cancelled);
+        let reply = reply_to(&worker, cancelled);
         assert!(matches!(reply, ScanReply::Cancelled), "{reply:?}");
         // Cancelling job 1 does not cancel job 2.
         let later = worker.submit_bytes("empty.png", Vec::new());
-        let (id, reply) = next(&worker);
-        assert_eq!(id, later);
-        assert!(failure(reply).contains("empty"));
+        assert!(failure(reply_to(&worker, later)).contains("empty"));
         drop(worker);
         assert_eq!(notified.load(Ordering::SeqCst), 2);
     }
@@ -520,9 +518,8 @@ mod tests {
         let (mut worker, open) = gated_worker(notify);
         drop(open);
         let preview = worker.submit_for(td3_path(), Want::PreviewOnly);
-        let (id, reply) = next(&worker);
+        let reply = reply_to(&worker, preview);
         let ScanReply::Done(output) = reply else { panic!("preview only: {reply:?}") };
-        assert_eq!(id, preview);
         assert_eq!((output.result.lines.as_ref(), output.result.ocr_calls), (None, 0), "no OCR at all");
         assert!(output.result.report.is_none() && output.band_in_preview.is_none());
         assert_eq!(output.preview.dimensions(), (1600, 1188));
@@ -565,13 +562,9 @@ mod tests {
         let make = || Err("cannot read images: the OCR engine could not start".to_owned());
         let mut worker = ScanWorker::spawn_with(ScanOptions::default(), Box::new(make), notify);
         let first = worker.submit(td3_path());
-        let (id, reply) = next(&worker);
-        assert_eq!(id, first);
-        assert_eq!(failure(reply), "cannot read images: the OCR engine could not start");
+        assert_eq!(failure(reply_to(&worker, first)), "cannot read images: the OCR engine could not start");
         let second = worker.submit_bytes("x.png", vec![1, 2, 3]);
-        let (id, reply) = next(&worker);
-        assert_eq!(id, second);
-        assert!(failure(reply).contains("OCR engine could not start"));
+        assert!(failure(reply_to(&worker, second)).contains("OCR engine could not start"));
         drop(worker);
         assert_eq!(notified.load(Ordering::SeqCst), 2);
     }

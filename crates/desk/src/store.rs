@@ -176,17 +176,21 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests {
+    use tempfile::TempDir;
+
     use super::*;
 
-    fn temp_store(name: &str) -> (Store, PathBuf) {
-        let dir = std::env::temp_dir().join(format!("docexam-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        (Store::new(dir.clone()), dir)
+    /// A store in a folder that does not exist yet (it is made on the first save), inside a
+    /// scratch folder removed on drop.
+    fn temp_store() -> (Store, PathBuf, TempDir) {
+        let scratch = TempDir::new().unwrap();
+        let dir = scratch.path().join("store");
+        (Store::new(dir.clone()), dir, scratch)
     }
 
     #[test]
     fn settings_round_trip_and_a_damaged_file_falls_back_to_defaults_without_deleting_it() {
-        let (store, dir) = temp_store("settings");
+        let (store, dir, _scratch) = temp_store();
         assert_eq!(store.load_settings().0, DeskSettings::default());
         let settings = DeskSettings { officer: "off-7".into(), font_size: 26.0, ..DeskSettings::default() };
         store.save_settings(&settings).unwrap();
@@ -198,12 +202,11 @@ mod tests {
         assert_eq!(loaded, DeskSettings::default());
         assert!(error.unwrap().to_string().contains("settings.json"));
         assert_eq!(std::fs::read(dir.join("settings.json")).unwrap(), b"{ not json");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn a_missing_draft_is_none_and_deleting_it_twice_is_fine() {
-        let (store, dir) = temp_store("draft");
+        let (store, dir, _scratch) = temp_store();
         assert!(store.load_draft().unwrap().is_none());
         store.delete_draft().unwrap();
         std::fs::create_dir_all(&dir).unwrap();
@@ -211,6 +214,5 @@ mod tests {
         assert!(store.load_draft().is_err());
         store.delete_draft().unwrap();
         assert!(store.load_draft().unwrap().is_none());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -23,7 +23,10 @@ use docexam_audit::query::{GroupBy, ListFilter};
 use docexam_exam::inspection::Outcome;
 use docexam_mrz::dates::CalendarDate;
 
-use super::{Command, DeskApp, Severity};
+use std::sync::mpsc::Sender;
+
+use super::{Command, Severity};
+use crate::outbox::{Effect, Outbox};
 
 pub use state::{
     DEFAULT_LIMIT, ExportJob, MAX_LIMIT, PurgeJob, RecordTable, RecordView, STATS_GROUPS, Section, Sort, SortColumn,
@@ -155,35 +158,34 @@ fn parse_day(text: &str, what: &str) -> Result<Option<CalendarDate>, String> {
     CalendarDate::parse_iso(text).map(Some).ok_or_else(|| format!("{what}: {text:?} is not a date; write YYYY-MM-DD"))
 }
 
-/// Applies a supervisor command. Everything but reading the settings and signing in needs a
-/// signed-in supervisor.
-pub fn apply(app: &mut DeskApp, command: SupervisorCommand) {
+/// Applies a supervisor command to `supervisor`; requests go out through `outbox`. Everything
+/// but reading the settings and signing in needs a signed-in supervisor.
+pub fn apply(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, command: SupervisorCommand) {
     match command {
-        SupervisorCommand::LoadSettings => load_settings(app),
-        SupervisorCommand::LogIn { passphrase, name } => log_in(app, passphrase, &name),
+        SupervisorCommand::LoadSettings => load_settings(supervisor, outbox),
+        SupervisorCommand::LogIn { passphrase, name } => log_in(supervisor, outbox, passphrase, &name),
         SupervisorCommand::LogOut => {
             // Late replies to the dropped requests find no id and are ignored.
-            let settings = app.state.supervisor.settings.take();
-            app.state.supervisor = SupervisorState { settings, ..SupervisorState::default() };
-            app.views.supervisor = SupervisorViews::default();
-            app.state.notify(Severity::Info, "supervisor signed out");
+            let settings = supervisor.settings.take();
+            *supervisor = SupervisorState { settings, ..SupervisorState::default() };
+            outbox.push(Effect::ClearSupervisorForms);
+            outbox.notify(Severity::Info, "supervisor signed out");
         }
-        other => match app.state.supervisor.actor.clone() {
-            Some(actor) => signed_in(app, actor, other),
-            None => app.state.notify(Severity::Warning, "sign in as supervisor first"),
+        other => match supervisor.actor.clone() {
+            Some(actor) => signed_in(supervisor, outbox, actor, other),
+            None => outbox.notify(Severity::Warning, "sign in as supervisor first"),
         },
     }
 }
 
-fn load_settings(app: &mut DeskApp) {
-    if app.state.supervisor.settings_request.is_none() {
-        app.state.supervisor.settings_error = None;
-        app.state.supervisor.settings_request = app.send_audit(AuditRequest::Settings);
+fn load_settings(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>) {
+    if supervisor.settings_request.is_none() {
+        supervisor.settings_error = None;
+        supervisor.settings_request = outbox.send_audit(AuditRequest::Settings);
     }
 }
 
-fn log_in(app: &mut DeskApp, passphrase: String, name: &str) {
-    let supervisor = &mut app.state.supervisor;
+fn log_in(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, passphrase: String, name: &str) {
     if supervisor.authenticating.is_some() || supervisor.actor.is_some() {
         return;
     }
@@ -193,25 +195,24 @@ fn log_in(app: &mut DeskApp, passphrase: String, name: &str) {
     }
     let name = Some(name.trim()).filter(|n| !n.is_empty()).map(str::to_owned);
     let request = AuditRequest::Authenticate { passphrase, action: SIGN_IN_ACTION.into(), name };
-    app.state.supervisor.login_error = None;
-    app.state.supervisor.authenticating = app.send_audit(request);
+    supervisor.login_error = None;
+    supervisor.authenticating = outbox.send_audit(request);
 }
 
-fn signed_in(app: &mut DeskApp, actor: Actor, command: SupervisorCommand) {
-    let supervisor = &mut app.state.supervisor;
+fn signed_in(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, actor: Actor, command: SupervisorCommand) {
     match command {
         SupervisorCommand::LoadSettings | SupervisorCommand::LogIn { .. } | SupervisorCommand::LogOut => {}
         SupervisorCommand::ShowSection(section) => {
             supervisor.section = section;
             if section == Section::Statistics && !supervisor.stats.requested {
-                request_stats(app, None);
+                request_stats(supervisor, outbox, None);
             }
         }
         SupervisorCommand::List { since, outcomes, limit } => match parse_day(&since, "written since") {
             Ok(since) => {
                 supervisor.table.filter = ListFilter { since, outcomes };
                 supervisor.table.limit = limit.clamp(1, MAX_LIMIT);
-                request_list(app);
+                request_list(supervisor, outbox);
             }
             Err(e) => supervisor.table.error = Some(e),
         },
@@ -230,81 +231,94 @@ fn signed_in(app: &mut DeskApp, actor: Actor, command: SupervisorCommand) {
             supervisor.table.refresh_visible();
         }
         SupervisorCommand::OpenRecord { desk, seq } => {
-            let request = app.send_audit(AuditRequest::Record { desk: desk.clone(), seq });
+            let request = outbox.send_audit(AuditRequest::Record { desk: desk.clone(), seq });
             let error = request.is_none().then(|| "the audit log is not open".to_owned());
-            app.state.supervisor.table.detail = Some(RecordView { desk, seq, request, leaf_json: None, error });
+            supervisor.table.detail = Some(RecordView { desk, seq, request, leaf_json: None, error });
         }
         SupervisorCommand::CloseRecord => supervisor.table.detail = None,
         SupervisorCommand::Verify => {
             if supervisor.verifying.is_none() {
                 supervisor.verified = None;
-                app.state.supervisor.verifying = app.send_audit(AuditRequest::Verify);
+                supervisor.verifying = outbox.send_audit(AuditRequest::Verify);
             }
         }
-        SupervisorCommand::ChooseExportFile { format, personal_data } => choose_export_file(app, format, personal_data),
-        SupervisorCommand::ExportTo { path, format, personal_data } => export(app, actor, path, format, personal_data),
-        SupervisorCommand::Purge { before, confirmation } => purge(app, actor, &before, &confirmation),
+        SupervisorCommand::ChooseExportFile { format, personal_data } => {
+            outbox.push(Effect::ChooseExportFile { format, personal_data });
+        }
+        SupervisorCommand::ExportTo { path, format, personal_data } => {
+            export(supervisor, outbox, actor, path, format, personal_data);
+        }
+        SupervisorCommand::Purge { before, confirmation } => purge(supervisor, outbox, actor, &before, &confirmation),
         SupervisorCommand::RefreshStats { since } => match parse_day(&since, "statistics since") {
-            Ok(since) => request_stats(app, since),
+            Ok(since) => request_stats(supervisor, outbox, since),
             Err(e) => supervisor.stats.error = Some(e),
         },
     }
 }
 
 /// Asks for the records the table's filter names (a newer listing supersedes a running one).
-fn request_list(app: &mut DeskApp) {
-    let table = &app.state.supervisor.table;
-    let request = AuditRequest::List { filter: table.filter.clone(), limit: table.limit };
-    let sent = app.send_audit(request);
-    let table = &mut app.state.supervisor.table;
+fn request_list(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>) {
+    let table = &mut supervisor.table;
+    let sent = outbox.send_audit(AuditRequest::List { filter: table.filter.clone(), limit: table.limit });
     table.request = sent;
     table.error = sent.is_none().then(|| "the audit log is not open".to_owned());
 }
 
 /// Asks for every grouping of the Statistics section.
-fn request_stats(app: &mut DeskApp, since: Option<CalendarDate>) {
+fn request_stats(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, since: Option<CalendarDate>) {
     let mut pending = Vec::with_capacity(STATS_GROUPS.len());
     for by in STATS_GROUPS {
-        match app.send_audit(AuditRequest::Stats { by, since }) {
+        match outbox.send_audit(AuditRequest::Stats { by, since }) {
             Some(id) => pending.push((id, by)),
             None => break,
         }
     }
-    let board = &mut app.state.supervisor.stats;
+    let board = &mut supervisor.stats;
     board.pending = pending;
     board.requested = true;
     board.since = since;
     board.error = None;
 }
 
-fn choose_export_file(app: &mut DeskApp, format: ExportFormat, personal_data: bool) {
-    let sender = app.dialogs.0.clone();
-    let repaint = app.ctx.clone();
+/// Asks for the export file on a thread of its own (rfd's dialog blocks its caller until the
+/// supervisor chooses: never on the UI thread); the choice comes back as
+/// [`SupervisorCommand::ExportTo`].
+pub(crate) fn choose_export_file(
+    format: ExportFormat,
+    personal_data: bool,
+    sender: Sender<Command>,
+    repaint: egui::Context,
+) -> std::io::Result<()> {
     let (name, extension) = match format {
         ExportFormat::Csv => ("audit-export.csv", "csv"),
         ExportFormat::Jsonl => ("audit-export.jsonl", "jsonl"),
     };
-    // rfd's dialog blocks its caller until the supervisor chooses: never on the UI thread.
-    let spawned = std::thread::Builder::new().name("save-dialog".into()).spawn(move || {
-        let picked = rfd::FileDialog::new()
-            .set_title("Export the audit log")
-            .set_file_name(name)
-            .add_filter(format.as_str(), &[extension])
-            .save_file();
-        if let Some(path) = picked {
-            let _ = sender.send(Command::Supervisor(SupervisorCommand::ExportTo { path, format, personal_data }));
-            repaint.request_repaint();
-        }
-    });
-    if let Err(e) = spawned {
-        app.state.notify(Severity::Error, format!("cannot open the save dialog: {e}"));
-    }
+    std::thread::Builder::new()
+        .name("save-dialog".into())
+        .spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .set_title("Export the audit log")
+                .set_file_name(name)
+                .add_filter(format.as_str(), &[extension])
+                .save_file();
+            if let Some(path) = picked {
+                let _ = sender.send(Command::Supervisor(SupervisorCommand::ExportTo { path, format, personal_data }));
+                repaint.request_repaint();
+            }
+        })
+        .map(drop)
 }
 
-fn export(app: &mut DeskApp, by: Actor, path: PathBuf, format: ExportFormat, personal_data: bool) {
-    let supervisor = &mut app.state.supervisor;
+fn export(
+    supervisor: &mut SupervisorState,
+    outbox: &mut Outbox<'_>,
+    by: Actor,
+    path: PathBuf,
+    format: ExportFormat,
+    personal_data: bool,
+) {
     if supervisor.export.request.is_some() {
-        return app.state.notify(Severity::Warning, "an export is already running");
+        return outbox.notify(Severity::Warning, "an export is already running");
     }
     if path.as_os_str().is_empty() {
         supervisor.export.error = Some("say which file to export to".into());
@@ -313,13 +327,12 @@ fn export(app: &mut DeskApp, by: Actor, path: PathBuf, format: ExportFormat, per
     // The checkbox is offered only when the log keeps personal data; a stale command cannot ask more.
     let personal_data = personal_data && supervisor.personal_data_kept();
     let request = AuditRequest::Export { format, out: path.clone(), personal_data, by };
-    let sent = app.send_audit(request);
-    let job = &mut app.state.supervisor.export;
-    *job = ExportJob { request: sent, target: Some(path), progress: None, summary: None, error: None };
+    let sent = outbox.send_audit(request);
+    supervisor.export = ExportJob { request: sent, target: Some(path), progress: None, summary: None, error: None };
 }
 
-fn purge(app: &mut DeskApp, by: Actor, before: &str, confirmation: &str) {
-    let job = &mut app.state.supervisor.purge;
+fn purge(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, by: Actor, before: &str, confirmation: &str) {
+    let job = &mut supervisor.purge;
     if job.request.is_some() {
         return;
     }
@@ -338,8 +351,7 @@ fn purge(app: &mut DeskApp, by: Actor, before: &str, confirmation: &str) {
             return;
         }
     };
-    let sent = app.send_audit(AuditRequest::Purge { before, by });
-    let job = &mut app.state.supervisor.purge;
+    let sent = outbox.send_audit(AuditRequest::Purge { before, by });
     *job = PurgeJob { request: sent, purged: None, error: None };
 }
 
@@ -382,9 +394,8 @@ impl SupervisorState {
 
 /// An audit reply that is not the desk's own: handled when it answers a request this screen
 /// still waits for, dropped otherwise.
-pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
-    let Some(pending) = app.state.supervisor.pending(id) else { return };
-    let supervisor = &mut app.state.supervisor;
+pub fn audit_replied(supervisor: &mut SupervisorState, outbox: &mut Outbox<'_>, id: RequestId, reply: AuditReply) {
+    let Some(pending) = supervisor.pending(id) else { return };
     match (pending, reply) {
         (Pending::Export, AuditReply::ExportProgress { done, total }) => {
             supervisor.export.progress = Some((done, total));
@@ -395,8 +406,8 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
             supervisor.actor = Some(actor);
             // Fresh settings (personal data may have been switched on) and the table.
             supervisor.settings_request = None;
-            load_settings(app);
-            request_list(app);
+            load_settings(supervisor, outbox);
+            request_list(supervisor, outbox);
         }
         (Pending::LogIn, AuditReply::Failed(e)) => {
             supervisor.authenticating = None;
@@ -439,7 +450,7 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
         }
         (Pending::Verify, AuditReply::Failed(e)) => {
             supervisor.verifying = None;
-            app.state.notify(Severity::Error, format!("verification could not run: {e}"));
+            outbox.notify(Severity::Error, format!("verification could not run: {e}"));
         }
         (Pending::Export, AuditReply::Exported(summary)) => {
             // Notifications stay short (they float over the window); the section shows the paths.
@@ -447,27 +458,27 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
             supervisor.export.request = None;
             supervisor.export.progress = None;
             supervisor.export.summary = Some(summary);
-            app.state.notify(Severity::Info, text);
+            outbox.notify(Severity::Info, text);
             // The export is itself a record: show it.
-            request_list(app);
+            request_list(supervisor, outbox);
         }
         (Pending::Export, AuditReply::Failed(e)) => {
             supervisor.export.request = None;
             supervisor.export.progress = None;
             supervisor.export.error = Some(e.to_string());
-            app.state.notify(Severity::Error, "the export failed: the Export section says why");
+            outbox.notify(Severity::Error, "the export failed: the Export section says why");
         }
         (Pending::Purge, AuditReply::Purged(purged)) => {
             let text = format!("personal data of {} record(s) purged", purged.event.purged);
             supervisor.purge.request = None;
             supervisor.purge.purged = Some(purged);
-            app.state.notify(Severity::Info, text);
-            request_list(app);
+            outbox.notify(Severity::Info, text);
+            request_list(supervisor, outbox);
         }
         (Pending::Purge, AuditReply::Failed(e)) => {
             supervisor.purge.request = None;
             supervisor.purge.error = Some(e.to_string());
-            app.state.notify(Severity::Error, "the purge failed: the Purge section says why");
+            outbox.notify(Severity::Error, "the purge failed: the Purge section says why");
         }
         (Pending::Stats(by), reply) => {
             let board = &mut supervisor.stats;
@@ -493,7 +504,7 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
                 Pending::Purge => supervisor.purge.request = None,
                 Pending::Record | Pending::Stats(_) => {}
             }
-            app.state.notify(Severity::Warning, format!("unexpected audit reply: {other:?}"));
+            outbox.notify(Severity::Warning, format!("unexpected audit reply: {other:?}"));
         }
     }
 }
@@ -501,6 +512,87 @@ pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AuditStatus;
+    use docexam_audit::entry::{Role, Settings};
+
+    fn supervisor(name: &str) -> Actor {
+        Actor { role: Role::Supervisor, name: Some(name.to_owned()) }
+    }
+
+    /// Applies `command` with no audit log open; returns the effects asked for.
+    fn apply_without_log(state: &mut SupervisorState, command: SupervisorCommand) -> Vec<Effect> {
+        let status = AuditStatus::Failed("the disk is gone".into());
+        let mut outbox = Outbox::new(None, &status);
+        apply(state, &mut outbox, command);
+        outbox.into_effects()
+    }
+
+    fn notes(effects: &[Effect]) -> Vec<(Severity, &str)> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Notify(severity, text) => Some((*severity, text.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn before_sign_in_only_the_settings_and_the_sign_in_are_taken() {
+        let mut state = SupervisorState::default();
+        let effects = apply_without_log(&mut state, SupervisorCommand::Verify);
+        assert_eq!(notes(&effects), [(Severity::Warning, "sign in as supervisor first")]);
+        assert!(state.verifying.is_none() && state.verified.is_none());
+
+        // A request that cannot go says why, and nothing waits for it.
+        let login = SupervisorCommand::LogIn { passphrase: "words".into(), name: " sam ".into() };
+        let effects = apply_without_log(&mut state, login);
+        assert_eq!(notes(&effects), [(Severity::Error, "the audit log cannot take requests: the disk is gone")]);
+        assert!(state.authenticating.is_none() && state.login_error.is_none());
+        let effects =
+            apply_without_log(&mut state, SupervisorCommand::LogIn { passphrase: String::new(), name: "".into() });
+        assert!(effects.is_empty());
+        assert_eq!(state.login_error.as_deref(), Some("type the supervisor passphrase"));
+    }
+
+    #[test]
+    fn signing_out_forgets_everything_but_the_settings_and_clears_the_forms() {
+        let settings =
+            Settings { personal_data: true, supervisor_passphrase: None, changed: Vec::new(), by: supervisor("setup") };
+        let mut state = SupervisorState {
+            actor: Some(supervisor("sam")),
+            settings: Some(settings.clone()),
+            section: Section::Purge,
+            verifying: Some(4),
+            ..SupervisorState::default()
+        };
+        state.table.text = "off-1".into();
+        let effects = apply_without_log(&mut state, SupervisorCommand::LogOut);
+        assert!(state.actor.is_none() && state.verifying.is_none() && state.table.text.is_empty());
+        assert_eq!((state.settings, state.section), (Some(settings), Section::Records));
+        assert!(matches!(effects.first(), Some(Effect::ClearSupervisorForms)), "{effects:?}");
+        assert_eq!(notes(&effects), [(Severity::Info, "supervisor signed out")]);
+    }
+
+    #[test]
+    fn a_signed_in_supervisor_sorts_and_filters_without_the_log_and_a_bad_day_is_explained() {
+        let mut state = SupervisorState { actor: Some(supervisor("sam")), ..SupervisorState::default() };
+        for (column, descending) in
+            [(SortColumn::Officer, false), (SortColumn::Officer, true), (SortColumn::Date, true)]
+        {
+            assert!(apply_without_log(&mut state, SupervisorCommand::SortBy(column)).is_empty());
+            assert_eq!(state.table.sort, Sort { column, descending });
+        }
+        let list = SupervisorCommand::List { since: "23.11.2026".into(), outcomes: Vec::new(), limit: 5 };
+        assert!(apply_without_log(&mut state, list).is_empty());
+        assert!(state.table.error.as_deref().is_some_and(|e| e.contains("YYYY-MM-DD")));
+        assert!(state.table.request.is_none());
+        let effects = apply_without_log(
+            &mut state,
+            SupervisorCommand::ChooseExportFile { format: ExportFormat::Csv, personal_data: false },
+        );
+        assert!(matches!(effects[..], [Effect::ChooseExportFile { format: ExportFormat::Csv, personal_data: false }]));
+    }
 
     #[test]
     fn the_passphrase_never_shows_in_debug() {

@@ -3,11 +3,12 @@
 //! The table is laid out in fixed-width cells (so the header lines up with the rows) and only the
 //! rows in view are drawn; sorting and the text filter were applied when they changed.
 
-use egui::{Align, Color32, Key, Layout, RichText, Sense, TextStyle};
+use egui::{Align, Color32, Layout, RichText, Sense, TextStyle};
 
 use super::{MAX_LIMIT, RecordTable, RecordView, SortColumn, SupervisorCommand, SupervisorState, SupervisorViews};
 use crate::Command;
-use crate::desk_ui::BAD;
+use crate::look::BAD;
+use crate::panels::field::{entered, labelled_text_box};
 use docexam_audit::query::ListedRecord;
 use docexam_exam::inspection::Outcome;
 
@@ -70,11 +71,8 @@ pub(super) fn draw(
 fn filter_bar(ui: &mut egui::Ui, table: &RecordTable, views: &mut SupervisorViews, out: &mut Vec<Command>) {
     let mut apply = false;
     ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Written since");
-        let since = ui
-            .add(egui::TextEdit::singleline(&mut views.since).hint_text("YYYY-MM-DD").desired_width(100.0))
-            .labelled_by(label.id);
-        apply |= since.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        let since = labelled_text_box(ui, "Written since", &mut views.since, "YYYY-MM-DD", 100.0);
+        apply |= entered(ui, &since);
         ui.separator();
         ui.label("Outcomes:");
         for (ticked, outcome) in views.outcomes.iter_mut().zip(Outcome::ALL) {
@@ -93,14 +91,7 @@ fn filter_bar(ui: &mut egui::Ui, table: &RecordTable, views: &mut SupervisorView
         push(out, SupervisorCommand::List { since: views.since.clone(), outcomes, limit: views.limit });
     }
     ui.horizontal(|ui| {
-        let label = ui.label("Find");
-        let find = ui
-            .add(
-                egui::TextEdit::singleline(&mut views.text)
-                    .hint_text("officer, nationality or document code")
-                    .desired_width(260.0),
-            )
-            .labelled_by(label.id);
+        let find = labelled_text_box(ui, "Find", &mut views.text, "officer, nationality or document code", 260.0);
         if find.changed() {
             push(out, SupervisorCommand::FilterText(views.text.clone()));
         }

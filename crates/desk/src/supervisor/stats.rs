@@ -6,7 +6,8 @@ use egui_plot::{Bar, BarChart, Plot};
 
 use super::{SupervisorCommand, SupervisorState, SupervisorViews};
 use crate::Command;
-use crate::desk_ui::{BAD, GOOD, WARN};
+use crate::look::{BAD, GOOD, WARN};
+use crate::panels::field::{entered, labelled_text_box};
 use docexam_audit::query::{NO_FRAUD_TYPE, NO_REFUSAL_REASON, Stats, StatsRow};
 use docexam_exam::inspection::{Outcome, RefusalReason};
 use docexam_exam::manual::{CodeTable as _, FailureCode};
@@ -23,16 +24,14 @@ pub(super) fn draw(
 ) {
     let board = &supervisor.stats;
     ui.horizontal(|ui| {
-        let label = ui.label("Inspections decided since");
-        let since = ui
-            .add(
-                egui::TextEdit::singleline(&mut views.stats_since)
-                    .hint_text("YYYY-MM-DD (empty: all)")
-                    .desired_width(160.0),
-            )
-            .labelled_by(label.id);
-        let entered = since.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button("Refresh").clicked() || entered {
+        let since = labelled_text_box(
+            ui,
+            "Inspections decided since",
+            &mut views.stats_since,
+            "YYYY-MM-DD (empty: all)",
+            160.0,
+        );
+        if ui.button("Refresh").clicked() || entered(ui, &since) {
             out.push(Command::Supervisor(SupervisorCommand::RefreshStats { since: views.stats_since.clone() }));
         }
         if !board.pending.is_empty() {

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use egui::{Key, RichText};
+use egui::RichText;
 
 use super::{PURGE_CONFIRMATION, Section, SupervisorCommand, SupervisorState, SupervisorViews};
-use crate::desk_ui::{BAD, GOOD, Views, WARN};
+use crate::look::{BAD, GOOD, WARN};
+use crate::panels::field::{entered, labelled_text_box};
 use crate::{AuditStatus, Command, DeskState};
 use docexam_audit::FindingKind;
 use docexam_audit::export::ExportFormat;
@@ -18,15 +19,9 @@ fn push(out: &mut Vec<Command>, command: SupervisorCommand) {
     out.push(Command::Supervisor(command));
 }
 
-/// Whether Enter was pressed in a single-line text box this frame (it loses the focus on Enter).
-fn entered(ui: &egui::Ui, response: &egui::Response) -> bool {
-    response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
-}
-
 /// Draws the screen: the sign-in form until a supervisor is signed in, then the sections.
-pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut Vec<Command>) {
+pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut SupervisorViews, out: &mut Vec<Command>) {
     let supervisor = &state.supervisor;
-    let views = &mut views.supervisor;
     let Some(actor) = &supervisor.actor else {
         return sign_in(ui, state, views, out);
     };
@@ -201,14 +196,8 @@ fn export(ui: &mut egui::Ui, supervisor: &SupervisorState, views: &mut Superviso
             ui.small("This desk keeps no personal data: the export holds none.");
         }
         ui.horizontal(|ui| {
-            let label = ui.label("Export to");
-            let path = ui
-                .add(
-                    egui::TextEdit::singleline(&mut views.export_path)
-                        .hint_text("a new file, e.g. /media/usb/audit-2026-11.csv")
-                        .desired_width(420.0),
-                )
-                .labelled_by(label.id);
+            let hint = "a new file, e.g. /media/usb/audit-2026-11.csv";
+            let path = labelled_text_box(ui, "Export to", &mut views.export_path, hint, 420.0);
             let typed = !views.export_path.trim().is_empty();
             let clicked = ui.add_enabled(typed, egui::Button::new("Export")).clicked();
             if typed && (clicked || entered(ui, &path)) {
@@ -280,11 +269,7 @@ fn purge(ui: &mut egui::Ui, supervisor: &SupervisorState, views: &mut Supervisor
     }
     ui.add_space(4.0);
     egui::Grid::new("supervisor_purge").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
-        let label = ui.label("Purge before (YYYY-MM-DD)");
-        ui.add(
-            egui::TextEdit::singleline(&mut views.purge_before).hint_text("the first day kept").desired_width(140.0),
-        )
-        .labelled_by(label.id);
+        labelled_text_box(ui, "Purge before (YYYY-MM-DD)", &mut views.purge_before, "the first day kept", 140.0);
         ui.end_row();
         let label = ui.label(format!("Type {PURGE_CONFIRMATION} to confirm"));
         ui.add(egui::TextEdit::singleline(&mut views.purge_confirm).desired_width(140.0)).labelled_by(label.id);

@@ -30,8 +30,12 @@ use docexam_exam::training::{AnswerKey, SessionScore};
 use docexam_exam::training::{Attempt, score_attempts, trainee_problems};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
-use super::document::{Document, Recording, ScanState};
-use super::{Command, DeskApp, Severity, Shift, Tab};
+use std::sync::mpsc::Sender;
+
+use super::document::{Document, Recording};
+use super::{Command, Severity, Shift, Tab};
+use crate::outbox::{Effect, Outbox};
+use docexam_exam::manual::ManualLibrary;
 
 pub use view::{TrainingViews, draw};
 
@@ -139,6 +143,8 @@ pub struct TrainingReport {
     pub image_error: Option<String>,
     /// The shown document's image is loaded (the picture is drawn).
     pub image_ready: bool,
+    /// The file of the shown document's image (a late load of another file is dropped).
+    pub image: Option<PathBuf>,
 }
 
 impl TrainingReport {
@@ -164,6 +170,7 @@ impl TrainingReport {
             shown: None,
             image_error: None,
             image_ready: false,
+            image: None,
         }
     }
 }
@@ -224,66 +231,88 @@ impl TrainingState {
 /// What is refused while a run is on, in words.
 pub const BUSY: &str = "a training session is running: finish it or abandon it in the Trainer tab first";
 
-/// Applies a trainer or trainee command.
-pub fn apply(app: &mut DeskApp, command: TrainingCommand) {
+/// What the training handlers read of the rest of the desk (they change it only through
+/// [`Effect`]s).
+#[derive(Clone, Copy)]
+pub struct Desk<'a> {
+    /// The manuals.
+    pub library: &'a ManualLibrary,
+    /// The manual language chosen in the settings.
+    pub language: &'a str,
+    /// The shift on the desk.
+    pub shift: Option<&'a Shift>,
+    /// The document on the desk.
+    pub document: Option<&'a Document>,
+}
+
+/// Applies a trainer or trainee command to `training`; requests and effects go out through
+/// `outbox`.
+pub fn apply(training: &mut TrainingState, desk: Desk<'_>, outbox: &mut Outbox<'_>, command: TrainingCommand) {
     match command {
         TrainingCommand::RefreshPacks => {
-            let library = &app.state.library;
-            app.state.training.rescan(library);
-            request_history(app);
+            training.rescan(desk.library);
+            request_history(training, outbox);
         }
         TrainingCommand::SelectPack(id) => {
-            app.state.training.selected_pack = Some(id);
-            app.state.training.history.clear();
-            request_history(app);
+            training.selected_pack = Some(id);
+            training.history.clear();
+            request_history(training, outbox);
         }
-        TrainingCommand::Start { pack, trainee, manual_only } => start(app, &pack, &trainee, manual_only),
-        TrainingCommand::Abandon => abandon(app),
-        TrainingCommand::OpenReport(session) => open_report(app, session),
-        TrainingCommand::ShowReportDocument(index) => show_report_document(app, index),
-        TrainingCommand::ReportImageLoaded { path, image } => report_image_loaded(app, &path, image),
+        TrainingCommand::Start { pack, trainee, manual_only } => {
+            start(training, desk, outbox, &pack, &trainee, manual_only);
+        }
+        TrainingCommand::Abandon => abandon(training, outbox),
+        TrainingCommand::OpenReport(session) => open_report(training, outbox, session),
+        TrainingCommand::ShowReportDocument(index) => show_report_document(training, outbox, index),
+        TrainingCommand::ReportImageLoaded { path, image } => report_image_loaded(training, outbox, &path, image),
         TrainingCommand::CloseReport => {
-            app.state.training.report = None;
-            app.views.training.report_texture = None;
-            request_history(app);
+            training.report = None;
+            outbox.push(Effect::ReportPicture(None));
+            request_history(training, outbox);
         }
     }
 }
 
-fn request_history(app: &mut DeskApp) {
-    let Some(pack) = app.state.training.selected_pack.clone() else { return };
+fn request_history(training: &mut TrainingState, outbox: &mut Outbox<'_>) {
+    let Some(pack) = training.selected_pack.clone() else { return };
     let request = AuditRequest::TrainingSessions { pack: Some(pack), trainee: None };
-    app.state.training.history_request = app.send_audit(request);
+    training.history_request = outbox.send_audit(request);
 }
 
-fn start(app: &mut DeskApp, pack_id: &str, trainee: &str, manual_only: bool) {
+fn start(
+    training: &mut TrainingState,
+    desk: Desk<'_>,
+    outbox: &mut Outbox<'_>,
+    pack_id: &str,
+    trainee: &str,
+    manual_only: bool,
+) {
     let trainee = trainee.trim();
-    if app.state.training.running() {
-        return app.state.notify(Severity::Warning, BUSY);
+    if training.running() {
+        return outbox.notify(Severity::Warning, BUSY);
     }
     let problems = trainee_problems(trainee);
     if !problems.is_empty() {
-        return app.state.notify(Severity::Warning, format!("trainee: {}", problems.join("; ")));
+        return outbox.notify(Severity::Warning, format!("trainee: {}", problems.join("; ")));
     }
-    if app.state.document.as_ref().is_some_and(|d| d.recording == Recording::NotYet) {
-        return app.state.notify(
+    if desk.document.is_some_and(|d| d.recording == Recording::NotYet) {
+        return outbox.notify(
             Severity::Warning,
             "a document is open on the desk: record or discard it before a training session starts",
         );
     }
-    let Some(found) = app.state.training.shelf.find(pack_id).cloned() else {
-        return app.state.notify(Severity::Error, format!("pack {pack_id:?} is not available"));
+    let Some(found) = training.shelf.find(pack_id).cloned() else {
+        return outbox.notify(Severity::Error, format!("pack {pack_id:?} is not available"));
     };
     let key = &found.pack.key;
     if key.documents.is_empty() {
-        return app.state.notify(Severity::Error, format!("pack {pack_id:?} has no documents"));
+        return outbox.notify(Severity::Error, format!("pack {pack_id:?} has no documents"));
     }
-    if let Err(e) = app.state.library.select(&key.manual, &app.state.settings.language) {
-        return app.state.notify(Severity::Error, format!("the pack's manual cannot be used: {e}"));
+    if let Err(e) = desk.library.select(&key.manual, desk.language) {
+        return outbox.notify(Severity::Error, format!("the pack's manual cannot be used: {e}"));
     }
     let Some(reference_date) = CalendarDate::parse_iso(&key.reference_date) else {
-        return app
-            .state
+        return outbox
             .notify(Severity::Error, format!("the pack's reference date {:?} is not a date", key.reference_date));
     };
     let new_session = NewSession {
@@ -294,18 +323,15 @@ fn start(app: &mut DeskApp, pack_id: &str, trainee: &str, manual_only: bool) {
         trainee: trainee.to_owned(),
         manual_only,
     };
-    let Some(request) = app.send_audit(AuditRequest::TrainingStart(new_session)) else { return };
-    let training_shift = Shift {
+    let Some(request) = outbox.send_audit(AuditRequest::TrainingStart(new_session)) else { return };
+    outbox.push(Effect::TakeDesk(Shift {
         officer: trainee.to_owned(),
         station: TRAINING_STATION.to_owned(),
         manual: key.manual.clone(),
         level: Level::First,
-    };
-    let saved_shift = app.state.shift.replace(training_shift);
-    app.state.document = None;
-    app.state.last_recorded = None;
-    app.state.training.report = None;
-    app.state.training.run = Some(TrainingRun {
+    }));
+    training.report = None;
+    training.run = Some(TrainingRun {
         pack: found,
         trainee: trainee.to_owned(),
         manual_only,
@@ -315,53 +341,31 @@ fn start(app: &mut DeskApp, pack_id: &str, trainee: &str, manual_only: bool) {
         attempts: Vec::new(),
         opened_at: Instant::now(),
         sent_seconds: 0,
-        saved_shift,
+        saved_shift: desk.shift.cloned(),
     });
 }
 
 /// Opens the run's current document on the desk.
-fn open_current(app: &mut DeskApp) {
-    let Some(run) = &app.state.training.run else { return };
+fn open_current(training: &mut TrainingState, outbox: &mut Outbox<'_>) {
+    let Some(run) = &mut training.run else { return };
     let Some(path) = run.pack.pack.image_path(run.index) else {
-        return app.state.notify(Severity::Error, "the pack's key names a document that is not there");
+        return outbox.notify(Severity::Error, "the pack's key names a document that is not there");
     };
-    let (manual_only, want) =
-        (run.manual_only, if run.manual_only { Want::PreviewOnly } else { Want::MrzAsOf(run.policy) });
-    let Some(setup) = app.document_setup() else { return };
-    if let Some(ScanState::Running(job)) = app.state.document.as_ref().map(|d| &d.scan) {
-        app.scan.cancel(*job);
-    }
-    let Some(manual) = app.state.manual() else {
-        return app.state.notify(Severity::Error, "the pack's manual is no longer available");
-    };
-    let job = app.scan.submit_for(path.clone(), want);
-    let document = if manual_only {
-        Document::manual_only(manual, &setup, path, job)
-    } else {
-        Document::from_image(manual, &setup, path, job)
-    };
-    match document {
-        Ok(document) => {
-            app.state.document = Some(document);
-            app.views.new_document();
-            app.state.tab = Tab::Desk;
-            if let Some(run) = &mut app.state.training.run {
-                run.opened_at = Instant::now();
-            }
-        }
-        Err(e) => app.state.notify(Severity::Error, format!("cannot start the inspection: {e}")),
-    }
+    let want = if run.manual_only { Want::PreviewOnly } else { Want::MrzAsOf(run.policy) };
+    // The trainee's time on the document starts now (the desk opens it in this frame).
+    run.opened_at = Instant::now();
+    outbox.push(Effect::OpenTrainingDocument { path, want, manual_only: run.manual_only });
 }
 
 /// The trainee decided the document on the desk: store it as a training attempt. Returns
 /// `false` when no run is on (the caller records an ordinary inspection).
-pub fn record_attempt(app: &mut DeskApp) -> bool {
-    let Some(run) = &app.state.training.run else { return false };
+pub fn record_attempt(training: &mut TrainingState, document: Option<&Document>, outbox: &mut Outbox<'_>) -> bool {
+    let Some(run) = &mut training.run else { return false };
     let SessionState::Open(session) = run.session else {
-        app.state.notify(Severity::Warning, "the training session is not stored yet; try again in a moment");
+        outbox.notify(Severity::Warning, "the training session is not stored yet; try again in a moment");
         return true;
     };
-    let Some(inspection) = app.state.document.as_ref().map(|d| d.inspection.clone()) else { return true };
+    let Some(inspection) = document.map(|d| d.inspection.clone()) else { return true };
     if inspection.decision().is_none() {
         return true;
     }
@@ -369,63 +373,45 @@ pub fn record_attempt(app: &mut DeskApp) -> bool {
     let seconds = run.opened_at.elapsed().as_secs();
     let request =
         AuditRequest::TrainingAttempt { session, index: run.index, image, inspection: Box::new(inspection), seconds };
-    if let Some(run) = &mut app.state.training.run {
-        run.sent_seconds = seconds;
-    }
-    let sent = app.send_audit(request);
-    if let Some(document) = &mut app.state.document {
-        document.recording = match sent {
-            Some(id) => Recording::Sending(id),
-            None => Recording::Failed("the audit log is not open".to_owned()),
-        };
-    }
+    run.sent_seconds = seconds;
+    let recording = match outbox.send_audit(request) {
+        Some(id) => Recording::Sending(id),
+        None => Recording::Failed("the audit log is not open".to_owned()),
+    };
+    outbox.push(Effect::SetRecording(recording));
     true
 }
 
 /// The log stored the attempt of the document on the desk: keep it and open the next document,
 /// or finish the session after the last.
-pub fn attempt_recorded(app: &mut DeskApp, index: usize) {
-    let Some(document) = app.state.document.as_mut() else { return };
-    document.recording = Recording::Recorded(index as u64);
+pub fn attempt_recorded(training: &mut TrainingState, document: &Document, outbox: &mut Outbox<'_>, index: usize) {
+    outbox.push(Effect::SetRecording(Recording::Recorded(index as u64)));
     let inspection = document.inspection.clone();
-    let Some(run) = &mut app.state.training.run else { return };
+    let Some(run) = &mut training.run else { return };
     let seconds = run.sent_seconds;
     let image = run.pack.pack.key.documents.get(index).map(|d| d.image.clone()).unwrap_or_default();
     run.attempts.push(Attempt { index, image, inspection, seconds });
     run.index = index + 1;
     if run.index < run.total() {
-        return open_current(app);
+        return open_current(training, outbox);
     }
     let SessionState::Open(session) = run.session else { return };
-    match app.send_audit(AuditRequest::TrainingFinish { session }) {
-        Some(request) => {
-            if let Some(run) = &mut app.state.training.run {
-                run.session = SessionState::Finishing(request, session);
-            }
-        }
+    match outbox.send_audit(AuditRequest::TrainingFinish { session }) {
+        Some(request) => run.session = SessionState::Finishing(request, session),
         // Every attempt is stored; only the "finished" mark is missing (send_audit said why).
-        None => finished(app, session, false),
+        None => finished(training, outbox, session, false),
     }
 }
 
 /// Ends the run: the officer's shift comes back, the desk is cleared.
-fn end_run(app: &mut DeskApp) -> Option<TrainingRun> {
-    let mut run = app.state.training.run.take()?;
-    if let Some(ScanState::Running(job)) = app.state.document.as_ref().map(|d| &d.scan) {
-        app.scan.cancel(*job);
-    }
-    app.state.document = None;
-    app.views.new_document();
-    app.state.shift = run.saved_shift.take();
-    // Scans that arrived in the watched folder meanwhile open now, for the officer.
-    if app.state.shift.is_some() {
-        app.open_next_waiting();
-    }
+fn end_run(training: &mut TrainingState, outbox: &mut Outbox<'_>) -> Option<TrainingRun> {
+    let mut run = training.run.take()?;
+    outbox.push(Effect::ReturnDesk(run.saved_shift.take()));
     Some(run)
 }
 
-fn abandon(app: &mut DeskApp) {
-    let Some(run) = end_run(app) else { return };
+fn abandon(training: &mut TrainingState, outbox: &mut Outbox<'_>) {
+    let Some(run) = end_run(training, outbox) else { return };
     let stored = run.attempts.len();
     let text = match run.session {
         SessionState::Open(session) | SessionState::Finishing(_, session) => format!(
@@ -434,72 +420,70 @@ fn abandon(app: &mut DeskApp) {
         ),
         SessionState::Starting(_) => "training session abandoned before it was stored".to_owned(),
     };
-    app.state.notify(Severity::Info, text);
-    app.state.tab = Tab::Training;
-    request_history(app);
+    outbox.notify(Severity::Info, text);
+    outbox.push(Effect::ShowTab(Tab::Training));
+    request_history(training, outbox);
 }
 
 /// The run's last document is decided: the report of what was stored (`marked`: the log also
 /// marked the session finished).
-fn finished(app: &mut DeskApp, session: SessionId, marked: bool) {
-    let Some(run) = end_run(app) else { return };
+fn finished(training: &mut TrainingState, outbox: &mut Outbox<'_>, session: SessionId, marked: bool) {
+    let Some(run) = end_run(training, outbox) else { return };
     let score = score_attempts(&run.pack.pack.key, &run.attempts);
-    app.state.notify(
+    outbox.notify(
         Severity::Info,
         format!("training session {session} finished: {:.0} points over {} document(s)", score.points, run.total()),
     );
     let report = TrainingReport::new(session, run.trainee, run.manual_only, marked, run.pack.pack, false, score);
-    show_report(app, report);
-    app.state.tab = Tab::Training;
-    request_history(app);
+    show_report(training, outbox, report);
+    outbox.push(Effect::ShowTab(Tab::Training));
+    request_history(training, outbox);
 }
 
-/// Puts a report on screen, opened on its first document with something missed.
-fn show_report(app: &mut DeskApp, report: TrainingReport) {
-    app.state.training.report = Some(report);
-    app.views.training.report_texture = None;
-    first_missed_document(app);
-}
-
-/// Opens the report on its first document with a missed defect (what the trainee needs to see).
-fn first_missed_document(app: &mut DeskApp) {
-    let Some(report) = &app.state.training.report else { return };
+/// Puts a report on screen, opened on its first document with something missed (what the
+/// trainee needs to see).
+fn show_report(training: &mut TrainingState, outbox: &mut Outbox<'_>, report: TrainingReport) {
     let first = report.score.documents.iter().find(|d| d.defects_found.contains(&false) || !d.outcome_right);
     let index = first.and_then(|d| report.key.documents.iter().position(|k| k.image == d.image));
+    training.report = Some(report);
+    outbox.push(Effect::ReportPicture(None));
     if let Some(index) = index {
-        show_report_document(app, index);
+        show_report_document(training, outbox, index);
     }
 }
 
-fn open_report(app: &mut DeskApp, session: SessionId) {
-    let Some(summary) = app.state.training.history.iter().find(|s| s.id == session).cloned() else {
-        return app.state.notify(Severity::Warning, format!("training session {session} is not listed"));
+fn open_report(training: &mut TrainingState, outbox: &mut Outbox<'_>, session: SessionId) {
+    let Some(summary) = training.history.iter().find(|s| s.id == session).cloned() else {
+        return outbox.notify(Severity::Warning, format!("training session {session} is not listed"));
     };
-    if let Some(request) = app.send_audit(AuditRequest::TrainingAttempts { session }) {
-        app.state.training.report_request = Some((request, summary));
+    if let Some(request) = outbox.send_audit(AuditRequest::TrainingAttempts { session }) {
+        training.report_request = Some((request, summary));
     }
 }
 
-fn show_report_document(app: &mut DeskApp, index: usize) {
-    let Some(report) = &mut app.state.training.report else { return };
+fn show_report_document(training: &mut TrainingState, outbox: &mut Outbox<'_>, index: usize) {
+    let Some(report) = &mut training.report else { return };
     let Some(document) = report.key.documents.get(index) else { return };
+    let path = report.pack_dir.join(&document.image);
     report.shown = Some(index);
     report.image_error = None;
     report.image_ready = false;
-    let path = report.pack_dir.join(&document.image);
-    app.views.training.report_texture = None;
-    app.views.training.report_image = Some(path.clone());
-    let sender = app.dialogs.0.clone();
-    let repaint = app.ctx.clone();
-    // Decoding a 300-dpi page takes a tenth of a second or more: never on the UI thread.
-    let spawned = std::thread::Builder::new().name("report-image".into()).spawn(move || {
-        let image = load_preview(&path);
-        let _ = sender.send(Command::Training(TrainingCommand::ReportImageLoaded { path, image }));
-        repaint.request_repaint();
-    });
-    if let Err(e) = spawned {
-        report.image_error = Some(format!("cannot load the image: {e}"));
-    }
+    report.image = Some(path.clone());
+    outbox.push(Effect::ReportPicture(None));
+    outbox.push(Effect::LoadReportImage(path));
+}
+
+/// Decodes `path` on a thread of its own (a 300-dpi page takes a tenth of a second or more:
+/// never on the UI thread); the picture comes back as [`TrainingCommand::ReportImageLoaded`].
+pub(crate) fn load_report_image(path: PathBuf, sender: Sender<Command>, repaint: egui::Context) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("report-image".into())
+        .spawn(move || {
+            let image = load_preview(&path);
+            let _ = sender.send(Command::Training(TrainingCommand::ReportImageLoaded { path, image }));
+            repaint.request_repaint();
+        })
+        .map(drop)
 }
 
 /// The image as the desk shows documents (upright, colour, longest side capped), or why not.
@@ -513,87 +497,91 @@ fn load_preview(path: &std::path::Path) -> Result<image::RgbaImage, String> {
     Ok(preview)
 }
 
-fn report_image_loaded(app: &mut DeskApp, path: &std::path::Path, image: Result<image::RgbaImage, String>) {
+fn report_image_loaded(
+    training: &mut TrainingState,
+    outbox: &mut Outbox<'_>,
+    path: &std::path::Path,
+    image: Result<image::RgbaImage, String>,
+) {
     // A late image for a document no longer shown is dropped.
-    if app.views.training.report_image.as_deref() != Some(path) {
-        return;
-    }
+    let Some(report) = training.report.as_mut().filter(|r| r.image.as_deref() == Some(path)) else { return };
     match image {
         Ok(preview) => {
-            let size = [preview.width() as usize, preview.height() as usize];
-            let picture = egui::ColorImage::from_rgba_unmultiplied(size, preview.as_raw());
-            app.views.training.report_texture =
-                Some(app.ctx.load_texture("training-report", picture, egui::TextureOptions::LINEAR));
-            if let Some(report) = &mut app.state.training.report {
-                report.image_ready = true;
-            }
+            outbox.push(Effect::ReportPicture(Some(preview)));
+            report.image_ready = true;
         }
-        Err(e) => {
-            if let Some(report) = &mut app.state.training.report {
-                report.image_error = Some(e);
-            }
-        }
+        Err(e) => report.image_error = Some(e),
     }
 }
 
 /// Handles a reply to one of this tab's requests; gives it back when it is not one.
-pub fn audit_replied(app: &mut DeskApp, id: RequestId, reply: AuditReply) -> Option<AuditReply> {
-    if !app.state.training.owns(id) {
+pub fn audit_replied(
+    training: &mut TrainingState,
+    outbox: &mut Outbox<'_>,
+    id: RequestId,
+    reply: AuditReply,
+) -> Option<AuditReply> {
+    if !training.owns(id) {
         return Some(reply);
     }
-    let training = &mut app.state.training;
     if training.history_request == Some(id) {
         training.history_request = None;
         match reply {
             AuditReply::TrainingSessionList(sessions) => training.history = sessions,
-            AuditReply::Failed(e) => app.state.notify(Severity::Error, format!("training sessions not read: {e}")),
-            other => app.state.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
+            AuditReply::Failed(e) => outbox.notify(Severity::Error, format!("training sessions not read: {e}")),
+            other => outbox.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
         }
         return None;
     }
     if let Some((_, summary)) = training.report_request.take_if(|(r, _)| *r == id) {
         match reply {
-            AuditReply::TrainingAttemptList { attempts, .. } => report_from_stored(app, &summary, &attempts),
-            AuditReply::Failed(e) => app.state.notify(Severity::Error, format!("the session could not be read: {e}")),
-            other => app.state.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
+            AuditReply::TrainingAttemptList { attempts, .. } => {
+                report_from_stored(training, outbox, &summary, &attempts);
+            }
+            AuditReply::Failed(e) => outbox.notify(Severity::Error, format!("the session could not be read: {e}")),
+            other => outbox.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
         }
         return None;
     }
     match reply {
         AuditReply::TrainingStarted { session } => {
-            if let Some(run) = &mut app.state.training.run {
+            if let Some(run) = &mut training.run {
                 run.session = SessionState::Open(session);
             }
-            open_current(app);
+            open_current(training, outbox);
         }
-        AuditReply::TrainingFinished { session } => finished(app, session, true),
+        AuditReply::TrainingFinished { session } => finished(training, outbox, session, true),
         AuditReply::Failed(e) => {
-            let starting =
-                app.state.training.run.as_ref().is_some_and(|r| matches!(r.session, SessionState::Starting(_)));
+            let starting = training.run.as_ref().is_some_and(|r| matches!(r.session, SessionState::Starting(_)));
             if starting {
-                end_run(app);
-                app.state.tab = Tab::Training;
-                app.state.notify(Severity::Error, format!("the training session could not be started: {e}"));
+                end_run(training, outbox);
+                outbox.push(Effect::ShowTab(Tab::Training));
+                outbox.notify(Severity::Error, format!("the training session could not be started: {e}"));
             } else {
                 // Every attempt is stored; only the "finished" mark is missing. Report what was done.
-                let session = app.state.training.run.as_ref().and_then(|r| match r.session {
+                let session = training.run.as_ref().and_then(|r| match r.session {
                     SessionState::Finishing(_, session) => Some(session),
                     _ => None,
                 });
-                app.state.notify(Severity::Error, format!("the training session could not be marked finished: {e}"));
+                outbox.notify(Severity::Error, format!("the training session could not be marked finished: {e}"));
                 if let Some(session) = session {
-                    finished(app, session, false);
+                    finished(training, outbox, session, false);
                 }
             }
         }
-        other => app.state.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
+        other => outbox.notify(Severity::Warning, format!("unexpected audit reply: {other:?}")),
     }
     None
 }
 
-fn report_from_stored(app: &mut DeskApp, summary: &SessionSummary, attempts: &[Attempt]) {
-    let Some(found) = app.state.training.shelf.find(&summary.pack_id).cloned() else {
-        return app.state.notify(
+fn report_from_stored(
+    training: &mut TrainingState,
+    outbox: &mut Outbox<'_>,
+    summary: &SessionSummary,
+    attempts: &[Attempt],
+) {
+    let Some(found) = training.shelf.find(&summary.pack_id).cloned() else {
+        return outbox.notify(
             Severity::Warning,
             format!("pack {:?} of session {} is no longer available: it cannot be scored", summary.pack_id, summary.id),
         );
@@ -610,5 +598,70 @@ fn report_from_stored(app: &mut DeskApp, summary: &SessionSummary, attempts: &[A
         key_changed,
         score,
     );
-    show_report(app, report);
+    show_report(training, outbox, report);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::AuditStatus;
+
+    fn repo(path: &str) -> PathBuf {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(path)
+    }
+
+    fn library() -> ManualLibrary {
+        ManualLibrary::load_dir(&repo("manuals")).unwrap()
+    }
+
+    fn shelf(library: &ManualLibrary) -> TrainingState {
+        let search = PackSearch::from_environment(Some(&repo("tests/fixtures/training")));
+        TrainingState::new(search, library)
+    }
+
+    fn start(training: &mut TrainingState, library: &ManualLibrary, document: Option<&Document>) -> Vec<Effect> {
+        let status = AuditStatus::Opening;
+        let mut outbox = Outbox::new(None, &status);
+        let desk = Desk { library, language: "en", shift: None, document };
+        let command =
+            TrainingCommand::Start { pack: "fixture-basics".into(), trainee: "t-1".into(), manual_only: true };
+        apply(training, desk, &mut outbox, command);
+        outbox.into_effects()
+    }
+
+    #[test]
+    fn a_run_that_cannot_be_stored_takes_nothing_of_the_desk() {
+        let library = library();
+        let mut training = shelf(&library);
+        assert_eq!(training.selected_pack.as_deref(), Some("fixture-basics"));
+        let effects = start(&mut training, &library, None);
+        assert!(training.run.is_none());
+        assert!(
+            matches!(&effects[..], [Effect::Notify(Severity::Error, text)] if text.contains("not open")),
+            "only the reason, no desk taken: {effects:?}"
+        );
+        assert!(!record_attempt(&mut training, None, &mut Outbox::new(None, &AuditStatus::Opening)));
+    }
+
+    #[test]
+    fn a_document_being_examined_keeps_a_run_from_starting() {
+        let library = library();
+        let mut training = shelf(&library);
+        let manual = library.select("falsedoc-pocket", "en").unwrap().manual;
+        let setup = crate::document::DocumentSetup {
+            level: Level::First,
+            officer: "off-1".into(),
+            station: "s".into(),
+            started_at: crate::clock::now(),
+        };
+        let document = Document::typed(manual, &setup).unwrap();
+        let effects = start(&mut training, &library, Some(&document));
+        assert!(training.run.is_none());
+        assert!(
+            matches!(&effects[..], [Effect::Notify(Severity::Warning, text)] if text.contains("record or discard it")),
+            "{effects:?}"
+        );
+    }
 }

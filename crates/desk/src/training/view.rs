@@ -1,13 +1,12 @@
 //! The Trainer tab: packs and a new session, the running session, past sessions, and the report
 //! (score, per-item hits and misses as a chart, documents, planted defects drawn on the image).
 
-use std::path::PathBuf;
-
 use egui::{Color32, RichText};
 use egui_plot::{AxisHints, Bar, BarChart, Legend};
 
 use super::{SessionState, TrainingCommand, TrainingReport, TrainingRun, TrainingState};
-use crate::desk_ui::{BAD, GOOD, WARN};
+use crate::look::{BAD, GOOD, WARN};
+use crate::panels::field::{entered, labelled_text_box};
 use crate::{Command, DeskState};
 
 /// The tab's edit buffers and the report picture.
@@ -19,8 +18,17 @@ pub struct TrainingViews {
     pub manual_only: bool,
     /// The report document's picture.
     pub report_texture: Option<egui::TextureHandle>,
-    /// The file that picture is of (a late load of another file is dropped).
-    pub report_image: Option<PathBuf>,
+}
+
+impl TrainingViews {
+    /// Shows `picture` as the report document's image, or none.
+    pub fn show_report_picture(&mut self, ctx: &egui::Context, picture: Option<&image::RgbaImage>) {
+        self.report_texture = picture.map(|preview| {
+            let size = [preview.width() as usize, preview.height() as usize];
+            let image = egui::ColorImage::from_rgba_unmultiplied(size, preview.as_raw());
+            ctx.load_texture("training-report", image, egui::TextureOptions::LINEAR)
+        });
+    }
 }
 
 fn send(out: &mut Vec<Command>, command: TrainingCommand) {
@@ -101,11 +109,8 @@ fn new_session(ui: &mut egui::Ui, training: &TrainingState, views: &mut Training
     ui.strong("New session");
     let mut submit = false;
     ui.horizontal(|ui| {
-        let label = ui.label("Trainee");
-        let field = ui
-            .add(egui::TextEdit::singleline(&mut views.trainee).hint_text("name or id").desired_width(220.0))
-            .labelled_by(label.id);
-        submit |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let field = labelled_text_box(ui, "Trainee", &mut views.trainee, "name or id", 220.0);
+        submit |= entered(ui, &field);
         ui.checkbox(&mut views.manual_only, "Manual only (hide every machine finding)");
     });
     if ui.button("Start the session").clicked() || submit {

@@ -4,12 +4,53 @@
 
 use egui::{Color32, RichText};
 
-use super::Command;
-use super::desk_ui::{BAD, GOOD, Views, WARN, mrz_sent, sync_mrz, take_mrz_cursor, take_mrz_focus};
-use super::document::{Document, ScanState};
+use crate::Command;
+use crate::document::{Document, ScanState};
+use crate::look::{BAD, GOOD, WARN};
 use docexam_mrz::Verdict;
 use docexam_mrz::layout::Span;
 use docexam_mrz::report::{MrzReport, Status};
+
+/// The MRZ box: the text as typed, kept in step with the document unless the officer is typing.
+#[derive(Default)]
+pub struct MrzView {
+    /// The MRZ box's text.
+    pub text: String,
+    /// The document text the box last showed or sent.
+    synced: Option<String>,
+    /// Where to put the box's cursor on the next frame (a character index).
+    cursor: Option<usize>,
+    /// The box takes the keyboard next frame (Ctrl+M, Ctrl+T, a reading to review).
+    pub(crate) focus: bool,
+}
+
+impl MrzView {
+    /// A new document: nothing typed.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.synced = None;
+    }
+
+    /// Keeps the box in step with the document unless the officer is typing in it. A machine
+    /// reading that needs review puts the cursor on its first doubtful character.
+    fn sync(&mut self, document: &Document) {
+        if self.synced.as_deref() != Some(document.mrz_text.as_str()) {
+            self.text = document.mrz_text.clone();
+            self.synced = Some(document.mrz_text.clone());
+            if !document.typed {
+                self.cursor = document.report.as_ref().and_then(first_doubt_index);
+                self.focus |= self.cursor.is_some();
+            }
+        }
+    }
+}
+
+/// The character index, in the MRZ box's text, of the first doubtful character of `report`.
+pub fn first_doubt_index(report: &MrzReport) -> Option<usize> {
+    let first = report.doubts.first()?;
+    let before: usize = report.lines.iter().take(usize::from(first.at.line)).map(|line| line.chars().count() + 1).sum();
+    Some(before + usize::from(first.at.start))
+}
 
 /// What one MRZ character shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,7 +164,7 @@ pub fn verdict_banner(document: &Document) -> (String, Color32) {
 }
 
 /// Draws the panel.
-pub fn mrz_panel(ui: &mut egui::Ui, document: &Document, views: &mut Views, out: &mut Vec<Command>) {
+pub fn mrz_ui(ui: &mut egui::Ui, document: &Document, view: &mut MrzView, out: &mut Vec<Command>) {
     if document.manual_only {
         // Nothing the machine could say is shown: the trainee reads the MRZ on the image.
         ui.label(RichText::new("Manual-only training: examine the MRZ on the image yourself.").strong());
@@ -140,26 +181,26 @@ pub fn mrz_panel(ui: &mut egui::Ui, document: &Document, views: &mut Views, out:
         mrz_characters(ui, report);
     }
     ui.add_space(6.0);
-    sync_mrz(views, document);
-    let output = egui::TextEdit::multiline(&mut views.mrz)
+    view.sync(document);
+    let output = egui::TextEdit::multiline(&mut view.text)
         .font(egui::TextStyle::Monospace)
         .desired_rows(3)
         .desired_width(f32::INFINITY)
         .hint_text("type or correct the MRZ here, one line per MRZ line (Ctrl+M)")
         .show(ui);
     let edit = output.response.response;
-    if take_mrz_focus(views) {
+    if std::mem::take(&mut view.focus) {
         edit.request_focus();
     }
-    if let Some(index) = take_mrz_cursor(views) {
+    if let Some(index) = view.cursor.take() {
         let mut state = output.state;
         let cursor = egui::text::CCursor::new(index);
         state.cursor.set_char_range(Some(egui::text::CCursorRange::one(cursor)));
         state.store(ui.ctx(), edit.id);
     }
     if edit.changed() {
-        mrz_sent(views);
-        out.push(Command::EditMrz(views.mrz.clone()));
+        view.synced = Some(view.text.clone());
+        out.push(Command::EditMrz(view.text.clone()));
     }
     if document.typed && document.image.is_some() {
         ui.small("Edited by hand: the check is of the typed text; the record keeps it as typed.");
@@ -227,7 +268,7 @@ mod tests {
 
     fn report(text: &str) -> MrzReport {
         let policy = DatePolicy::new(CalendarDate { year: 2010, month: 1, day: 1 });
-        super::super::document::check(text, &policy)
+        crate::document::check(text, &policy)
     }
 
     #[test]

@@ -2,23 +2,33 @@
 
 use std::path::PathBuf;
 
-use super::desk_ui::Views;
-use super::store::{FONT_SIZES, ThemeChoice};
-use super::{Command, DeskState};
+use crate::store::{DeskSettings, FONT_SIZES, ThemeChoice};
+use crate::{Command, DeskState};
+
+/// The form being edited, kept between frames until saved or undone.
+#[derive(Default)]
+pub struct SettingsView {
+    /// The form (`None`: the saved settings show).
+    pub form: Option<DeskSettings>,
+    /// The database path text.
+    pub database: String,
+    /// The watch folder text.
+    pub watch: String,
+}
 
 /// Draws the screen; "Save" sends the whole form as one command.
-pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut Vec<Command>) {
-    let mut form = views.settings.take().unwrap_or_else(|| state.settings.clone());
+pub fn settings_ui(ui: &mut egui::Ui, state: &DeskState, view: &mut SettingsView, out: &mut Vec<Command>) {
+    let mut form = view.form.take().unwrap_or_else(|| state.settings.clone());
     let form = &mut form;
-    if views.settings_database.is_empty()
+    if view.database.is_empty()
         && let Some(db) = &form.database
     {
-        views.settings_database = db.display().to_string();
+        view.database = db.display().to_string();
     }
-    if views.settings_watch.is_empty()
+    if view.watch.is_empty()
         && let Some(folder) = &form.watch_folder
     {
-        views.settings_watch = folder.display().to_string();
+        view.watch = folder.display().to_string();
     }
     ui.heading("Settings");
     egui::Grid::new("settings_grid").num_columns(2).spacing([12.0, 10.0]).show(ui, |ui| {
@@ -50,7 +60,7 @@ pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut V
         ui.label("Audit database");
         ui.vertical(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut views.settings_database)
+                egui::TextEdit::singleline(&mut view.database)
                     .hint_text(state.database.display().to_string())
                     .desired_width(420.0),
             );
@@ -60,7 +70,7 @@ pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut V
         ui.label("Scan folder to watch");
         ui.vertical(|ui| {
             ui.add(
-                egui::TextEdit::singleline(&mut views.settings_watch)
+                egui::TextEdit::singleline(&mut view.watch)
                     .hint_text("a folder a scanner writes into; empty: none")
                     .desired_width(420.0),
             );
@@ -72,17 +82,17 @@ pub fn draw(ui: &mut egui::Ui, state: &DeskState, views: &mut Views, out: &mut V
     let undo = ui.horizontal(|ui| {
         if ui.button("Save settings").clicked() {
             let path = |text: &str| Some(PathBuf::from(text.trim())).filter(|p| !p.as_os_str().is_empty());
-            form.database = path(&views.settings_database);
-            form.watch_folder = path(&views.settings_watch);
+            form.database = path(&view.database);
+            form.watch_folder = path(&view.watch);
             out.push(Command::ApplySettings(Box::new(form.clone())));
         }
         if ui.button("Undo changes").clicked() {
-            views.settings_database.clear();
-            views.settings_watch.clear();
+            view.database.clear();
+            view.watch.clear();
             return true;
         }
         false
     });
-    // The form lives in the views between frames; "Undo" drops it, so the saved settings show again.
-    views.settings = (!undo.inner).then(|| form.clone());
+    // The form lives in the view between frames; "Undo" drops it, so the saved settings show again.
+    view.form = (!undo.inner).then(|| form.clone());
 }
