@@ -65,8 +65,9 @@ impl std::fmt::Debug for AuditLog {
     }
 }
 
-/// The desk clock, to the second (the chain order, not the time, is authoritative).
-pub fn now() -> Timestamp {
+/// The time the log stamps on what it writes, to the second (the chain order, not the time, is
+/// authoritative). The log's own: shells read their clock themselves.
+pub(crate) fn now() -> Timestamp {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));

@@ -13,8 +13,8 @@ use crate::outbox::{Effect, Outbox};
 use crate::scan_worker::{ScanReply, Want};
 use crate::store::DeskSettings;
 use crate::{AuditStatus, Command, DeskApp, Severity, Shift, Tab, clock, supervisor, training};
-use docexam_audit::location::database_path;
 use docexam_exam::manual::{Level, LoadedManual};
+use docexam_files::database_path;
 use docexam_mrz::dates::DatePolicy;
 
 impl DeskApp {
