@@ -228,6 +228,20 @@ fn only_the_files_crate_reads_the_environment() {
 }
 
 #[test]
+fn in_the_desk_state_changes_only_in_apply() {
+    // Panels draw from `&DeskState` and push commands; `DeskApp::apply` (apply.rs) is the one place
+    // state changes, and the sub-handlers it calls get only their own part of the state.
+    let desk = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/desk/src");
+    let files: Vec<PathBuf> = files_under("crates/desk/src")
+        .into_iter()
+        .filter(|f| *f != desk.join("lib.rs") && *f != desk.join("apply.rs"))
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("panels/mod.rs")), "the desk's panels were not found");
+    let found = find_words(&files, &["&mut DeskApp", "impl DeskApp", "&mut DeskState"]);
+    assert!(found.is_empty(), "desk state changed outside DeskApp::apply:\n{}", found.join("\n"));
+}
+
+#[test]
 fn in_the_desk_only_the_audit_worker_opens_the_log() {
     // One thread owns the SQLite connection: the desk reaches the log only through the worker's
     // requests. (rusqlite itself is not a dependency of the desk: see LAYER_EDGES.)
