@@ -22,18 +22,15 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use serde::Deserialize;
 
 use docexam_audit::AuditError;
 use docexam_audit::export::neutralise_cell;
 use docexam_audit::location::database_path;
 use docexam_audit::query::AuditReader;
 use docexam_audit::training::{NewSession, SessionId, SessionSummary};
-use docexam_exam::inspection::{
-    Answer, DecisionRequest, DocumentSource, Inspection, MrzInput, Outcome, RefusalReason, RuleViolation, Setup,
-    Timestamp,
-};
+use docexam_exam::inspection::{DocumentSource, Inspection, MrzInput, Setup, Timestamp};
 use docexam_exam::manual::{Level, LoadedManual, ManualLibrary, find_manuals_dir};
+use docexam_exam::training::answers::{AnswersProblem, ExerciseAnswers};
 use docexam_exam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
 use docexam_exam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
 use docexam_exam::training::{Attempt, score_attempts};
@@ -41,7 +38,7 @@ use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
-use super::inspect::{Prompter, Reading, now, read_json_file};
+use super::inspect::{Prompter, Reading, now, read_answers_file};
 
 /// Arguments of `docexam exercise`.
 #[derive(Debug, clap::Args)]
@@ -382,156 +379,6 @@ fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// The MRZ reason of a manual-only inspection: no machine answer is shown.
 const MANUAL_ONLY: &str = "manual-only training";
 
-/// Longest time one document may be said to have taken in an answers file.
-const MAX_SECONDS: u64 = 24 * 3600;
-
-/// One document's answers in an answers file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentAnswers {
-    #[serde(default)]
-    answers: BTreeMap<String, serde_json::Value>,
-    outcome: Outcome,
-    #[serde(default)]
-    refusal_reasons: Vec<RefusalReason>,
-    #[serde(default)]
-    justification: Option<String>,
-    #[serde(default)]
-    seconds: Option<u64>,
-}
-
-/// An item answer, checked.
-struct ItemAnswer {
-    answer: Answer,
-    reason: Option<String>,
-    note: Option<String>,
-}
-
-fn parse_answer_word(word: &str) -> Option<Answer> {
-    match word.to_ascii_lowercase().as_str() {
-        "pass" | "p" => Some(Answer::Pass),
-        "fail" | "f" => Some(Answer::Fail),
-        "n/a" | "na" | "n" | "not_applicable" => Some(Answer::NotApplicable),
-        "not_checked" | "skip" | "s" => Some(Answer::NotChecked),
-        _ => None,
-    }
-}
-
-fn parse_item_answer(value: &serde_json::Value) -> Result<ItemAnswer, String> {
-    const EXPECTED: &str = "pass, fail, n/a or not_checked";
-    let word = |v: &serde_json::Value| match v.as_str() {
-        Some(text) => parse_answer_word(text).ok_or_else(|| format!("{text:?} is not an answer ({EXPECTED})")),
-        None => Err(format!("{v} is not an answer ({EXPECTED})")),
-    };
-    match value {
-        serde_json::Value::Object(fields) => {
-            if let Some(unknown) = fields.keys().find(|k| !["answer", "reason", "note"].contains(&k.as_str())) {
-                return Err(format!("unknown field {unknown:?} (answer, reason, note)"));
-            }
-            let text = |key: &str| match fields.get(key) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!("{key} must be text, not {other}")),
-            };
-            let answer = word(fields.get("answer").ok_or("an answer object needs \"answer\"")?)?;
-            Ok(ItemAnswer { answer, reason: text("reason")?, note: text("note")? })
-        }
-        other => Ok(ItemAnswer { answer: word(other)?, reason: None, note: None }),
-    }
-}
-
-/// The answers file matched to the key's documents (index order), or every problem.
-fn match_answers(
-    file: BTreeMap<String, DocumentAnswers>,
-    key: &AnswerKey,
-) -> Result<Vec<DocumentAnswers>, Vec<String>> {
-    let count = key.documents.len();
-    let mut problems = Vec::new();
-    let mut slots: Vec<Option<(String, DocumentAnswers)>> = (0..count).map(|_| None).collect();
-    for (name, answers) in file {
-        let index = match name.trim().parse::<usize>() {
-            Ok(n) if (1..=count).contains(&n) => Some(n - 1),
-            _ => key.documents.iter().position(|d| d.image == name),
-        };
-        let Some(index) = index else {
-            let images: Vec<&str> = key.documents.iter().map(|d| d.image.as_str()).collect();
-            problems.push(format!(
-                "{name:?} is not a document of pack {} (numbers 1 to {count}, or the images {})",
-                key.id,
-                images.join(", ")
-            ));
-            continue;
-        };
-        if let Some(slot) = slots.get_mut(index) {
-            match slot {
-                Some((earlier, _)) => problems.push(format!(
-                    "{name:?} and {earlier:?} are both document {} ({})",
-                    index + 1,
-                    key.documents.get(index).map_or("", |d| d.image.as_str())
-                )),
-                None => *slot = Some((name, answers)),
-            }
-        }
-    }
-    for (index, slot) in slots.iter().enumerate() {
-        if slot.is_none() {
-            let image = key.documents.get(index).map_or("", |d| d.image.as_str());
-            problems.push(format!("document {} ({image}) has no answers", index + 1));
-        }
-        if let Some((name, answers)) = slot
-            && answers.seconds.is_some_and(|s| s > MAX_SECONDS)
-        {
-            problems.push(format!("{name:?}: seconds must be at most {MAX_SECONDS}"));
-        }
-    }
-    if problems.is_empty() { Ok(slots.into_iter().flatten().map(|(_, a)| a).collect()) } else { Err(problems) }
-}
-
-/// Applies one document's answers and decides at `decided_at`; every problem is returned.
-fn apply_document_answers(
-    inspection: &mut Inspection,
-    answers: &DocumentAnswers,
-    decided_at: Timestamp,
-) -> Result<(), Vec<String>> {
-    let mut problems = Vec::new();
-    for (item, value) in &answers.answers {
-        let given = match parse_item_answer(value) {
-            Ok(given) => given,
-            Err(problem) => {
-                problems.push(format!("item {item}: {problem}"));
-                continue;
-            }
-        };
-        let machine = inspection.item(item).and_then(|i| i.machine.as_ref()).map(|m| m.answer);
-        let applied = match machine {
-            Some(machine) if machine != given.answer => {
-                // The machine could not check the item (manual-only, no MRZ read): the trainee's
-                // answer replaces "not checked", and says so; a real machine answer needs a reason.
-                let reason = given.reason.clone().or_else(|| {
-                    (machine == Answer::NotChecked)
-                        .then(|| "the machine did not check this item: the trainee's answer".to_owned())
-                });
-                inspection.override_answer(item, given.answer, reason.as_deref().unwrap_or(""), given.note.clone())
-            }
-            _ => inspection.answer(item, given.answer, given.note.clone()),
-        };
-        if let Err(violation) = applied {
-            problems.push(violation.to_string());
-        }
-    }
-    if problems.is_empty() {
-        let request = DecisionRequest {
-            outcome: answers.outcome,
-            refusal_reasons: answers.refusal_reasons.clone(),
-            justification: answers.justification.clone(),
-        };
-        if let Err(violations) = inspection.decide(request, decided_at) {
-            problems.extend(violations.0.iter().map(RuleViolation::to_string));
-        }
-    }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
-}
-
 /// Reads each document's MRZ the normal way (one OCR handle for the run), or not at all when
 /// the trainer asked for manual-only work.
 struct DocumentReader {
@@ -635,8 +482,10 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
     let (session, attempts) = match &args.answers {
         Some(file) => {
             // Everything is checked before anything is recorded.
-            let answers: BTreeMap<String, DocumentAnswers> = read_json_file(file, "an exercise answers file")?;
-            let answers = match match_answers(answers, key) {
+            let bytes = read_answers_file(file)?;
+            let answers = ExerciseAnswers::from_json(&bytes)
+                .with_context(|| format!("{} is not an exercise answers file", file.display()))?;
+            let answers = match answers.match_key(key) {
                 Ok(answers) => answers,
                 Err(problems) => return Ok(refuse_answers(file, &problems)),
             };
@@ -645,18 +494,11 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
             for (index, answers) in answers.iter().enumerate() {
                 let document = Document::read(pack, index, &mut reader)?;
                 let decided_at = now()?;
-                let seconds = answers.seconds.unwrap_or(0);
-                let started_at = i64::try_from(seconds)
-                    .ok()
-                    .and_then(|s| Timestamp::from_unix_seconds(decided_at.unix_seconds() - s))
-                    .unwrap_or(decided_at);
-                let mut inspection = document.start(manual, trainee, started_at)?;
+                let inspection = document.start(manual, trainee, answers.started_at(decided_at))?;
                 let image = key.documents.get(index).map_or("", |d| d.image.as_str());
-                match apply_document_answers(&mut inspection, answers, decided_at) {
-                    Ok(()) => attempts.push(Attempt { index, image: image.to_owned(), inspection, seconds }),
-                    Err(found) => {
-                        problems.extend(found.into_iter().map(|p| format!("document {} ({image}): {p}", index + 1)));
-                    }
+                match answers.attempt(index, image, inspection, decided_at) {
+                    Ok(attempt) => attempts.push(attempt),
+                    Err(found) => problems.extend(found),
                 }
             }
             if !problems.is_empty() {
@@ -681,7 +523,7 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
     Ok(ExitCode::SUCCESS)
 }
 
-fn refuse_answers(file: &Path, problems: &[String]) -> ExitCode {
+fn refuse_answers(file: &Path, problems: &[AnswersProblem]) -> ExitCode {
     for problem in problems {
         eprintln!("docexam: {}: {problem}", file.display());
     }

@@ -14,7 +14,10 @@
 //! under; items failed on a genuine document, or on items no defect names, are false findings.
 //!
 //! [`packs`]: where packs are found, and every pack there checked against its manual.
+//! [`answers`]: a trainee's answers for a whole pack written down beforehand (exercise answers
+//! files), checked against the key and applied.
 
+pub mod answers;
 pub mod packs;
 
 use std::collections::{BTreeMap, BTreeSet};

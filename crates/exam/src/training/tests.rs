@@ -4,7 +4,7 @@ use super::*;
 use crate::inspection::{DecisionRequest, DocumentSource, MrzInput, RefusalReason, Setup, Timestamp};
 use crate::manual::{Level, LoadedManual, load_file};
 
-fn manual() -> LoadedManual {
+pub(super) fn manual() -> LoadedManual {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("manuals/falsedoc-pocket.en.toml");
     load_file(&path).unwrap()
 }
@@ -19,7 +19,7 @@ fn defect(kind: DefectKind, items: &[&str], critical: bool) -> Defect {
     }
 }
 
-fn key() -> AnswerKey {
+pub(super) fn key() -> AnswerKey {
     AnswerKey {
         id: "basic-1".into(),
         title: "Basics".into(),

@@ -12,6 +12,7 @@ use docexam_mrz::{self as mrz, Verdict};
 use AutomationHook as H;
 use FailureCode::{AD, CF, FgData, OCR};
 
+mod answer_words;
 mod answering;
 mod deciding;
 mod hooks;
