@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+use tempfile::TempDir;
 
 /// A generated specimen of a fictional person (test-images/scan/truth.jsonl, td3_clean_0000), valid
 /// on the reference date.
@@ -173,10 +174,10 @@ fn a_wrong_check_digit_pre_fails_the_check_digit_item_and_suggests_referral() {
 
 #[test]
 fn without_a_decision_the_record_is_undecided_and_the_suggestion_is_shown() {
-    let empty = std::env::temp_dir().join(format!("docexam-inspect-empty-{}.json", std::process::id()));
+    let scratch = TempDir::new().unwrap();
+    let empty = scratch.path().join("empty.json");
     std::fs::write(&empty, "{}").unwrap();
     let run = inspect(&with_mrz(&WRONG_CHECK_DIGIT, &["--answers", empty.to_str().unwrap()]), None);
-    std::fs::remove_file(&empty).ok();
     let record = run.record();
     assert!(record["decision"].is_null() && record["ended_at"].is_null());
     assert!(run.stderr.contains("suggested: refer to second line"), "{}", run.stderr);
@@ -412,9 +413,8 @@ fn an_image_without_an_mrz_leaves_the_mrz_items_not_checked() {
 
 #[test]
 fn a_decided_inspection_is_recorded_in_the_audit_log_and_the_log_verifies() {
-    let dir = std::env::temp_dir().join(format!("docexam-inspect-records-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = TempDir::new().unwrap();
+    let dir = scratch.path();
     let db = dir.join("audit.sqlite").display().to_string();
     let refer = fixture("refer.json");
     let args = with_mrz(&WRONG_CHECK_DIGIT, &["--answers", &refer, "--officer", "off-9"]);
@@ -452,5 +452,4 @@ fn a_decided_inspection_is_recorded_in_the_audit_log_and_the_log_verifies() {
     assert!(failed.stderr.contains("NOT recorded"), "{}", failed.stderr);
     let printed: Value = serde_json::from_str(&failed.stdout).unwrap();
     assert_eq!(printed["decision"]["outcome"], "refer_second_line");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
