@@ -200,16 +200,19 @@ fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
 
 /// The bytes of an answers file, of at most [`MAX_ANSWERS_FILE_BYTES`].
 pub(super) fn read_answers_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    read_limited(path, MAX_ANSWERS_FILE_BYTES, "an answers file")
+}
+
+/// The bytes of the file at `path`, refused when longer than `limit`; `what` names the file in
+/// that error ("FILE is larger than the N bytes an image may have"). Only `limit + 1` bytes are
+/// ever read.
+pub(super) fn read_limited(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut bytes = Vec::new();
-    file.take(MAX_ANSWERS_FILE_BYTES + 1)
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(
-        bytes.len() as u64 <= MAX_ANSWERS_FILE_BYTES,
-        "{} is larger than the {MAX_ANSWERS_FILE_BYTES} bytes an answers file may have",
-        path.display()
-    );
+    anyhow::ensure!(bytes.len() as u64 <= limit, "{} is larger than the {limit} bytes {what} may have", path.display());
     Ok(bytes)
 }
 

@@ -15,7 +15,6 @@
 //! inspection rules, nothing recorded; `new` with an invalid pack or a pack id already taken);
 //! 2 cannot (usage, unreadable files, no such pack, the audit log cannot be read or written).
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -34,7 +33,7 @@ use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
-use super::inspect::{Prompter, Reading, now, read_answers_file};
+use super::inspect::{Prompter, Reading, now, read_answers_file, read_limited};
 
 mod report;
 
@@ -366,12 +365,7 @@ fn copy_pack(from: &Path, key: &AnswerKey, root: &Path, target: &Path) -> anyhow
 
 /// Reads an image file of at most the decoder's size limit.
 fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let limit = DecodeLimits::default().max_file_bytes;
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(bytes.len() <= limit, "{} is larger than the {limit} bytes an image may have", path.display());
-    Ok(bytes)
+    read_limited(path, DecodeLimits::default().max_file_bytes as u64, "an image")
 }
 
 /// The MRZ reason of a manual-only inspection: no machine answer is shown.
