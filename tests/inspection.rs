@@ -353,6 +353,39 @@ fn the_terminal_prompts_drive_an_inspection_to_a_record() {
     assert!(run.stderr.contains("admitting the traveller needs a written justification"), "{}", run.stderr);
 }
 
+/// One vocabulary: the prompts and the answers file take the same words (`Answer::from_word`).
+#[test]
+fn prompts_and_answers_files_take_the_same_answer_words() {
+    let scratch = TempDir::new().unwrap();
+    let answers = scratch.path().join("words.json");
+    let words = r#"{"answers": [{"item": "F02", "answer": "P"}, {"item": "N01", "answer": "n/a"},
+                    {"item": "K01", "answer": "skip"}], "decision": {"outcome": "admit"}}"#;
+    std::fs::write(&answers, words).unwrap();
+    let record = inspect(&with_mrz(&VALID, &["--answers", answers.to_str().unwrap()]), None).record();
+    assert_eq!(item(&record, "F02")["answer"], "pass");
+    assert_eq!(item(&record, "N01")["answer"], "not_applicable");
+    assert_eq!(
+        (&item(&record, "K01")["answer"], &item(&record, "K01")["answered_by"]),
+        (&Value::from("not_checked"), &Value::from("officer"))
+    );
+
+    let open: Vec<String> = record["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["visible"] == true && i["automation"].is_null())
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    // The first open item not applicable (and no note), the rest not checked; no override; refer.
+    let input = format!("NOT_APPLICABLE\n\n{}\n2\n\n", "not_checked\n".repeat(open.len() - 1));
+    let record = inspect(&with_mrz(&VALID, &[]), Some(&input)).record();
+    assert_eq!(item(&record, &open[0])["answer"], "not_applicable");
+    for id in &open[1..] {
+        assert_eq!(item(&record, id)["answer"], "not_checked", "{id}");
+    }
+    assert_eq!(record["decision"]["outcome"], "refer_second_line");
+}
+
 #[test]
 fn input_that_ends_before_the_decision_gives_no_record() {
     let run = inspect(&with_mrz(&VALID, &[]), Some("p\n\n"));

@@ -121,6 +121,14 @@ impl Run {
         assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
         self
     }
+
+    /// Refused (exit 1), saying each of `needles` on standard error.
+    fn refused(&self, needles: &[&str]) {
+        assert_eq!(self.code, 1, "{self:?}");
+        for needle in needles {
+            assert!(self.stderr.contains(needle), "{needle:?} in {}", self.stderr);
+        }
+    }
 }
 
 /// Every document right and every planted defect found, without OCR: the MRZ item C02 is
@@ -199,35 +207,27 @@ fn a_bad_answers_file_is_a_clear_error_and_nothing_is_recorded() {
 
     let unmatched = r#"{"1": {"outcome": "admit"}, "td3_clean_0000.png": {"outcome": "admit"},
                         "7": {"outcome": "admit"}}"#;
-    let run = scratch.run_scripted(&pack, "Ann", unmatched);
-    assert_eq!(run.code, 1, "{run:?}");
-    for needle in [
+    scratch.run_scripted(&pack, "Ann", unmatched).refused(&[
         "\"7\" is not a document of pack fixture-basics (numbers 1 to 3",
         "are both document 1 (td3_clean_0000.png)",
         "document 2 (td2_wrong_check_0000.png) has no answers",
         "document 3 (td1_clean_0001.png) has no answers",
         "nothing recorded",
-    ] {
-        assert!(run.stderr.contains(needle), "{needle:?} in {}", run.stderr);
-    }
+    ]);
 
     let broken_rules = r#"{
       "1": {"answers": {"Z99": "fail", "F02": "maybe"}, "outcome": "admit"},
       "2": {"answers": {"C02": "fail"}, "outcome": "refer_second_line"},
       "3": {"answers": {"F02": "fail"}, "outcome": "refuse"}
     }"#;
-    let run = scratch.run_scripted(&pack, "Ann", broken_rules);
-    assert_eq!(run.code, 1, "{run:?}");
-    for needle in [
+    scratch.run_scripted(&pack, "Ann", broken_rules).refused(&[
         "document 1 (td3_clean_0000.png): item F02: \"maybe\" is not an answer (pass, fail, n/a or not_checked)",
         "document 1 (td3_clean_0000.png): ",
         "Z99",
         "document 3 (td1_clean_0001.png): ",
         "refus",
         "the answers file has 3 problem(s); nothing recorded",
-    ] {
-        assert!(run.stderr.contains(needle), "{needle:?} in {}", run.stderr);
-    }
+    ]);
 
     let run = scratch.run_scripted(&pack, "Ann", r#"{"1": {"outcome": "admit", "colour": "red"}}"#);
     assert_eq!(run.code, 2, "{run:?}");
