@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+use tempfile::TempDir;
 
 /// A generated specimen of a fictional person (test-images/scan/truth.jsonl, td3_clean_0000), valid
 /// on the reference date.
@@ -173,10 +174,10 @@ fn a_wrong_check_digit_pre_fails_the_check_digit_item_and_suggests_referral() {
 
 #[test]
 fn without_a_decision_the_record_is_undecided_and_the_suggestion_is_shown() {
-    let empty = std::env::temp_dir().join(format!("docexam-inspect-empty-{}.json", std::process::id()));
+    let scratch = TempDir::new().unwrap();
+    let empty = scratch.path().join("empty.json");
     std::fs::write(&empty, "{}").unwrap();
     let run = inspect(&with_mrz(&WRONG_CHECK_DIGIT, &["--answers", empty.to_str().unwrap()]), None);
-    std::fs::remove_file(&empty).ok();
     let record = run.record();
     assert!(record["decision"].is_null() && record["ended_at"].is_null());
     assert!(run.stderr.contains("suggested: refer to second line"), "{}", run.stderr);
@@ -352,6 +353,39 @@ fn the_terminal_prompts_drive_an_inspection_to_a_record() {
     assert!(run.stderr.contains("admitting the traveller needs a written justification"), "{}", run.stderr);
 }
 
+/// One vocabulary: the prompts and the answers file take the same words (`Answer::from_word`).
+#[test]
+fn prompts_and_answers_files_take_the_same_answer_words() {
+    let scratch = TempDir::new().unwrap();
+    let answers = scratch.path().join("words.json");
+    let words = r#"{"answers": [{"item": "F02", "answer": "P"}, {"item": "N01", "answer": "n/a"},
+                    {"item": "K01", "answer": "skip"}], "decision": {"outcome": "admit"}}"#;
+    std::fs::write(&answers, words).unwrap();
+    let record = inspect(&with_mrz(&VALID, &["--answers", answers.to_str().unwrap()]), None).record();
+    assert_eq!(item(&record, "F02")["answer"], "pass");
+    assert_eq!(item(&record, "N01")["answer"], "not_applicable");
+    assert_eq!(
+        (&item(&record, "K01")["answer"], &item(&record, "K01")["answered_by"]),
+        (&Value::from("not_checked"), &Value::from("officer"))
+    );
+
+    let open: Vec<String> = record["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["visible"] == true && i["automation"].is_null())
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    // The first open item not applicable (and no note), the rest not checked; no override; refer.
+    let input = format!("NOT_APPLICABLE\n\n{}\n2\n\n", "not_checked\n".repeat(open.len() - 1));
+    let record = inspect(&with_mrz(&VALID, &[]), Some(&input)).record();
+    assert_eq!(item(&record, &open[0])["answer"], "not_applicable");
+    for id in &open[1..] {
+        assert_eq!(item(&record, id)["answer"], "not_checked", "{id}");
+    }
+    assert_eq!(record["decision"]["outcome"], "refer_second_line");
+}
+
 #[test]
 fn input_that_ends_before_the_decision_gives_no_record() {
     let run = inspect(&with_mrz(&VALID, &[]), Some("p\n\n"));
@@ -412,9 +446,8 @@ fn an_image_without_an_mrz_leaves_the_mrz_items_not_checked() {
 
 #[test]
 fn a_decided_inspection_is_recorded_in_the_audit_log_and_the_log_verifies() {
-    let dir = std::env::temp_dir().join(format!("docexam-inspect-records-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = TempDir::new().unwrap();
+    let dir = scratch.path();
     let db = dir.join("audit.sqlite").display().to_string();
     let refer = fixture("refer.json");
     let args = with_mrz(&WRONG_CHECK_DIGIT, &["--answers", &refer, "--officer", "off-9"]);
@@ -452,5 +485,4 @@ fn a_decided_inspection_is_recorded_in_the_audit_log_and_the_log_verifies() {
     assert!(failed.stderr.contains("NOT recorded"), "{}", failed.stderr);
     let printed: Value = serde_json::from_str(&failed.stdout).unwrap();
     assert_eq!(printed["decision"]["outcome"], "refer_second_line");
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -7,7 +7,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
+
+use tempfile::TempDir;
 
 const PACK: &str = "fixture-basics";
 
@@ -19,34 +20,36 @@ fn fixture_pack() -> PathBuf {
     root().join("tests/fixtures/training").join(PACK)
 }
 
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
+/// A scratch folder (removed when dropped) with a packs folder, an audit database and an OS data
+/// folder of its own.
+struct Scratch(TempDir);
 
 impl Scratch {
     fn new(name: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("docexam-training-cli-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("packs")).unwrap();
+        let dir = tempfile::Builder::new().prefix(&format!("docexam-training-cli-{name}-")).tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("packs")).unwrap();
         Self(dir)
     }
 
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
     fn db(&self) -> PathBuf {
-        self.0.join("audit.sqlite")
+        self.path().join("audit.sqlite")
     }
 
     fn packs(&self) -> PathBuf {
-        self.0.join("packs")
+        self.path().join("packs")
     }
 
     /// The trainers' packs folder under this scratch's `XDG_DATA_HOME`.
     fn user_packs(&self) -> PathBuf {
-        self.0.join("data/docexam/packs")
+        self.path().join("data/docexam/packs")
     }
 
     fn file(&self, name: &str, content: &str) -> String {
-        let path = self.0.join(name);
+        let path = self.path().join(name);
         std::fs::write(&path, content).unwrap();
         path.display().to_string()
     }
@@ -64,39 +67,21 @@ impl Scratch {
 
     /// `docexam --manuals manuals exercise --packs PACKS ARGS...`.
     fn exercise(&self, packs: &Path, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_docexam"))
-            .arg("--manuals")
-            .arg(root().join("manuals"))
-            .args(["exercise", "--packs"])
-            .arg(packs)
-            .args(args)
-            .env("XDG_DATA_HOME", self.0.join("data"))
-            .env_remove("DOCEXAM_DB")
-            .env_remove("DOCEXAM_PACKS")
-            .output()
-            .expect("run docexam");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        Run::of(
+            docexam()
+                .arg("--manuals")
+                .arg(root().join("manuals"))
+                .args(["exercise", "--packs"])
+                .arg(packs)
+                .args(args)
+                .env("XDG_DATA_HOME", self.path().join("data"))
+                .env_remove("DOCEXAM_PACKS"),
+        )
     }
 
     /// `docexam audit --db DB ARGS...`.
     fn audit(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_docexam"))
-            .arg("audit")
-            .arg("--db")
-            .arg(self.db())
-            .args(args)
-            .env_remove("DOCEXAM_DB")
-            .output()
-            .expect("run docexam");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        Run::of(docexam().arg("audit").arg("--db").arg(self.db()).args(args))
     }
 
     /// A scripted manual-only run of the fixture pack by `trainee`.
@@ -108,10 +93,11 @@ impl Scratch {
     }
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The binary under test, never pointed at the user's audit log.
+fn docexam() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_docexam"));
+    command.env_remove("DOCEXAM_DB");
+    command
 }
 
 #[derive(Debug)]
@@ -122,9 +108,26 @@ struct Run {
 }
 
 impl Run {
+    fn of(command: &mut Command) -> Self {
+        let out = command.output().expect("run docexam");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
     fn ok(&self) -> &Self {
         assert_eq!(self.code, 0, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
         self
+    }
+
+    /// Refused (exit 1), saying each of `needles` on standard error.
+    fn refused(&self, needles: &[&str]) {
+        assert_eq!(self.code, 1, "{self:?}");
+        for needle in needles {
+            assert!(self.stderr.contains(needle), "{needle:?} in {}", self.stderr);
+        }
     }
 }
 
@@ -204,35 +207,27 @@ fn a_bad_answers_file_is_a_clear_error_and_nothing_is_recorded() {
 
     let unmatched = r#"{"1": {"outcome": "admit"}, "td3_clean_0000.png": {"outcome": "admit"},
                         "7": {"outcome": "admit"}}"#;
-    let run = scratch.run_scripted(&pack, "Ann", unmatched);
-    assert_eq!(run.code, 1, "{run:?}");
-    for needle in [
+    scratch.run_scripted(&pack, "Ann", unmatched).refused(&[
         "\"7\" is not a document of pack fixture-basics (numbers 1 to 3",
         "are both document 1 (td3_clean_0000.png)",
         "document 2 (td2_wrong_check_0000.png) has no answers",
         "document 3 (td1_clean_0001.png) has no answers",
         "nothing recorded",
-    ] {
-        assert!(run.stderr.contains(needle), "{needle:?} in {}", run.stderr);
-    }
+    ]);
 
     let broken_rules = r#"{
       "1": {"answers": {"Z99": "fail", "F02": "maybe"}, "outcome": "admit"},
       "2": {"answers": {"C02": "fail"}, "outcome": "refer_second_line"},
       "3": {"answers": {"F02": "fail"}, "outcome": "refuse"}
     }"#;
-    let run = scratch.run_scripted(&pack, "Ann", broken_rules);
-    assert_eq!(run.code, 1, "{run:?}");
-    for needle in [
+    scratch.run_scripted(&pack, "Ann", broken_rules).refused(&[
         "document 1 (td3_clean_0000.png): item F02: \"maybe\" is not an answer (pass, fail, n/a or not_checked)",
         "document 1 (td3_clean_0000.png): ",
         "Z99",
         "document 3 (td1_clean_0001.png): ",
         "refus",
         "the answers file has 3 problem(s); nothing recorded",
-    ] {
-        assert!(run.stderr.contains(needle), "{needle:?} in {}", run.stderr);
-    }
+    ]);
 
     let run = scratch.run_scripted(&pack, "Ann", r#"{"1": {"outcome": "admit", "colour": "red"}}"#);
     assert_eq!(run.code, 2, "{run:?}");
@@ -348,7 +343,7 @@ fn list_shows_broken_packs_next_to_a_good_one() {
 #[test]
 fn new_copies_a_valid_pack_and_refuses_an_invalid_key_an_unreadable_image_and_a_taken_id() {
     let scratch = Scratch::new("new");
-    let empty = scratch.0.join("no-packs-here");
+    let empty = scratch.path().join("no-packs-here");
     std::fs::create_dir_all(&empty).unwrap();
     let fixture = fixture_pack().display().to_string();
 

@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use serde::Deserialize;
 
 use docexam_audit::AuditError;
+use docexam_exam::inspection::answers::{AnswersFile, MAX_ANSWERS_FILE_BYTES};
 use docexam_exam::inspection::{
-    Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, RuleViolation,
-    Setup, Suggestion, Timestamp,
+    Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, Setup,
+    Suggestion, Timestamp,
 };
 use docexam_exam::manual::{Level, Manual, ManualLibrary};
 use docexam_files::database_path;
@@ -104,41 +104,6 @@ impl From<LevelArg> for Level {
     }
 }
 
-/// The answers file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswersFile {
-    #[serde(default)]
-    answers: Vec<ItemAnswer>,
-    #[serde(default)]
-    overrides: Vec<ItemOverride>,
-    #[serde(default)]
-    decision: Option<DecisionRequest>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ItemAnswer {
-    item: String,
-    answer: Answer,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ItemOverride {
-    item: String,
-    answer: Answer,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    note: Option<String>,
-}
-
-/// The largest answers file read.
-const MAX_ANSWERS_BYTES: u64 = 1024 * 1024;
-
 const EXIT_RULE_BROKEN: u8 = 1;
 
 /// Runs `docexam inspect`.
@@ -167,7 +132,8 @@ pub fn run(args: &InspectArgs, manuals_dir: Option<&Path>, reference_date: Calen
 
     match answers {
         Some(answers) => {
-            if let Err(violations) = apply_answers(&mut inspection, answers) {
+            let decided_at = now().unwrap_or_else(|_| inspection.started_at());
+            if let Err(violations) = answers.apply(&mut inspection, decided_at) {
                 for violation in &violations {
                     eprintln!("docexam: {violation}");
                 }
@@ -233,23 +199,26 @@ pub(super) fn now() -> anyhow::Result<Timestamp> {
 }
 
 fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
-    read_json_file(path, "an answers file")
+    let bytes = read_answers_file(path)?;
+    AnswersFile::from_json(&bytes).with_context(|| format!("{} is not an answers file", path.display()))
 }
 
-/// Reads a JSON file of at most [`MAX_ANSWERS_BYTES`]; `what` names the expected content in the
-/// error ("FILE is not an answers file").
-pub(super) fn read_json_file<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> anyhow::Result<T> {
+/// The bytes of an answers file, of at most [`MAX_ANSWERS_FILE_BYTES`].
+pub(super) fn read_answers_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    read_limited(path, MAX_ANSWERS_FILE_BYTES, "an answers file")
+}
+
+/// The bytes of the file at `path`, refused when longer than `limit`; `what` names the file in
+/// that error ("FILE is larger than the N bytes an image may have"). Only `limit + 1` bytes are
+/// ever read.
+pub(super) fn read_limited(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut bytes = Vec::new();
-    file.take(MAX_ANSWERS_BYTES + 1)
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(
-        bytes.len() as u64 <= MAX_ANSWERS_BYTES,
-        "{} is larger than the {MAX_ANSWERS_BYTES} bytes an answers file may have",
-        path.display()
-    );
-    serde_json::from_slice(&bytes).with_context(|| format!("{} is not {what}", path.display()))
+    anyhow::ensure!(bytes.len() as u64 <= limit, "{} is larger than the {limit} bytes {what} may have", path.display());
+    Ok(bytes)
 }
 
 /// What was read of the MRZ (owned, for `MrzInput` to borrow).
@@ -314,29 +283,6 @@ fn read_image(_path: &Path, _policy: &DatePolicy) -> anyhow::Result<(DocumentSou
     anyhow::bail!("this docexam was built without OCR (cargo feature `ocr`); give the MRZ with --mrz")
 }
 
-/// Applies the answers file; every rule broken is returned, in file order.
-fn apply_answers(inspection: &mut Inspection, file: AnswersFile) -> Result<(), Vec<RuleViolation>> {
-    let mut broken = Vec::new();
-    for a in file.answers {
-        if let Err(v) = inspection.answer(&a.item, a.answer, a.note) {
-            broken.push(v);
-        }
-    }
-    for o in file.overrides {
-        if let Err(v) = inspection.override_answer(&o.item, o.answer, &o.reason, o.note) {
-            broken.push(v);
-        }
-    }
-    if !broken.is_empty() {
-        return Err(broken);
-    }
-    if let Some(request) = file.decision {
-        let at = now().unwrap_or_else(|_| inspection.started_at());
-        inspection.decide(request, at.max(inspection.started_at())).map_err(|v| v.0)?;
-    }
-    Ok(())
-}
-
 fn describe_suggestion(suggestion: &Suggestion) -> String {
     let mut out = suggestion.to_string();
     for reason in &suggestion.reasons {
@@ -368,12 +314,9 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
 
     fn ask_answer(&mut self, question: &str) -> anyhow::Result<Answer> {
         loop {
-            match self.ask(question)?.to_ascii_lowercase().as_str() {
-                "p" | "pass" => return Ok(Answer::Pass),
-                "f" | "fail" => return Ok(Answer::Fail),
-                "n" | "n/a" | "na" => return Ok(Answer::NotApplicable),
-                "s" | "skip" => return Ok(Answer::NotChecked),
-                _ => self.say("  type p (pass), f (fail), n (not applicable) or s (skip: not checked)")?,
+            match Answer::from_word(&self.ask(question)?) {
+                Some(answer) => return Ok(answer),
+                None => self.say("  type p (pass), f (fail), n (not applicable) or s (skip: not checked)")?,
             }
         }
     }

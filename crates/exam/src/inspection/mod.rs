@@ -55,6 +55,7 @@
 //!   "officer": <answer>, "reason": "..."}` or `null`.
 //! - `decision`: see [`Decision`]; `null` while undecided.
 
+pub mod answers;
 pub mod automation;
 pub mod outcome;
 pub mod rules;
@@ -105,6 +106,25 @@ impl fmt::Display for Answer {
             Answer::NotApplicable => "not applicable",
             Answer::NotChecked => "not checked",
         })
+    }
+}
+
+impl Answer {
+    /// The answer words, as help texts and error messages list them (each has short forms too,
+    /// see [`Answer::from_word`]).
+    pub const WORDS: &'static str = "pass, fail, n/a or not_checked";
+
+    /// The answer a person typed, in any case: `pass`/`p`, `fail`/`f`,
+    /// `n/a`/`na`/`n`/`not_applicable`, `not_checked`/`skip`/`s`. One vocabulary for the prompts
+    /// and the answers files of every shell; `None` for anything else.
+    pub fn from_word(word: &str) -> Option<Answer> {
+        match word.to_ascii_lowercase().as_str() {
+            "pass" | "p" => Some(Answer::Pass),
+            "fail" | "f" => Some(Answer::Fail),
+            "n/a" | "na" | "n" | "not_applicable" => Some(Answer::NotApplicable),
+            "not_checked" | "skip" | "s" => Some(Answer::NotChecked),
+            _ => None,
+        }
     }
 }
 

@@ -14,8 +14,13 @@
 //! under; items failed on a genuine document, or on items no defect names, are false findings.
 //!
 //! [`packs`]: where packs are found, and every pack there checked against its manual.
+//! [`answers`]: a trainee's answers for a whole pack written down beforehand (exercise answers
+//! files), checked against the key and applied.
+//! [`summary`]: a pack's results over many sessions, per document, item and trainee.
 
+pub mod answers;
 pub mod packs;
+pub mod summary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

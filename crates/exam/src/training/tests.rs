@@ -4,7 +4,7 @@ use super::*;
 use crate::inspection::{DecisionRequest, DocumentSource, MrzInput, RefusalReason, Setup, Timestamp};
 use crate::manual::{Level, LoadedManual, load_file};
 
-fn manual() -> LoadedManual {
+pub(super) fn manual() -> LoadedManual {
     let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("manuals/falsedoc-pocket.en.toml");
     load_file(&path).unwrap()
 }
@@ -19,7 +19,7 @@ fn defect(kind: DefectKind, items: &[&str], critical: bool) -> Defect {
     }
 }
 
-fn key() -> AnswerKey {
+pub(super) fn key() -> AnswerKey {
     AnswerKey {
         id: "basic-1".into(),
         title: "Basics".into(),
@@ -117,22 +117,20 @@ fn every_kind_of_bad_key_is_named() {
 
 #[test]
 fn bad_key_files_are_clear_errors() {
-    let dir = std::env::temp_dir().join(format!("docexam-pack-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    assert!(matches!(load_pack(&dir), Err(PackError::Read { .. })));
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    assert!(matches!(load_pack(dir), Err(PackError::Read { .. })));
     std::fs::write(dir.join(KEY_FILE), "id = \"x\"\ntitle = 3\n").unwrap();
-    let error = load_pack(&dir).unwrap_err().to_string();
+    let error = load_pack(dir).unwrap_err().to_string();
     assert!(error.contains("key.toml") && error.contains("line"), "{error}");
     std::fs::write(dir.join(KEY_FILE), toml::to_string(&key()).unwrap()).unwrap();
-    let error = load_pack(&dir).unwrap_err().to_string();
+    let error = load_pack(dir).unwrap_err().to_string();
     assert!(error.contains("genuine.png, which is not in the pack"), "{error}");
     std::fs::write(dir.join("genuine.png"), b"x").unwrap();
     std::fs::write(dir.join("photo.png"), b"x").unwrap();
-    let pack = load_pack(&dir).unwrap();
+    let pack = load_pack(dir).unwrap();
     assert_eq!(pack.key, key());
     assert_eq!(pack.image_path(1), Some(dir.join("photo.png")));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

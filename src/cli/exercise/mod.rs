@@ -15,34 +15,27 @@
 //! inspection rules, nothing recorded; `new` with an invalid pack or a pack id already taken);
 //! 2 cannot (usage, unreadable files, no such pack, the audit log cannot be read or written).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use serde::Deserialize;
 
 use docexam_audit::AuditError;
-use docexam_audit::export::neutralise_cell;
-use docexam_audit::query::AuditReader;
-use docexam_audit::training::{NewSession, SessionId, SessionSummary};
-use docexam_exam::inspection::{
-    Answer, DecisionRequest, DocumentSource, Inspection, MrzInput, Outcome, RefusalReason, RuleViolation, Setup,
-    Timestamp,
-};
+use docexam_audit::training::{NewSession, SessionId};
+use docexam_exam::inspection::{DocumentSource, Inspection, MrzInput, Setup, Timestamp};
 use docexam_exam::manual::{Level, LoadedManual, ManualLibrary};
+use docexam_exam::training::answers::{AnswersProblem, ExerciseAnswers};
 use docexam_exam::training::packs::{FoundPack, PackSearch, PackShelf, PacksDir, check_pack};
-use docexam_exam::training::{AnswerKey, ItemTally, KEY_FILE, SessionScore};
-use docexam_exam::training::{Attempt, score_attempts};
-use docexam_files::database_path;
-use docexam_files::find_manuals_dir;
+use docexam_exam::training::{AnswerKey, Attempt, KEY_FILE, SessionScore, score_attempts};
+use docexam_files::{database_path, find_manuals_dir};
 use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
-use super::inspect::{Prompter, Reading, now, read_json_file};
+use super::inspect::{Prompter, Reading, now, read_answers_file, read_limited};
+
+mod report;
 
 /// Arguments of `docexam exercise`.
 #[derive(Debug, clap::Args)]
@@ -169,7 +162,7 @@ pub fn run(args: &ExerciseArgs, manuals_dir: Option<&Path>) -> anyhow::Result<Ex
         ExerciseCommand::List => list(&search, manuals_dir),
         ExerciseCommand::New(a) => new(&search, manuals_dir, a),
         ExerciseCommand::Run(a) => run_exercise(&search, manuals_dir, a),
-        ExerciseCommand::Report(a) => report(&search, manuals_dir, a),
+        ExerciseCommand::Report(a) => report::report(&search, manuals_dir, a),
     }
 }
 
@@ -372,166 +365,11 @@ fn copy_pack(from: &Path, key: &AnswerKey, root: &Path, target: &Path) -> anyhow
 
 /// Reads an image file of at most the decoder's size limit.
 fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let limit = DecodeLimits::default().max_file_bytes;
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(bytes.len() <= limit, "{} is larger than the {limit} bytes an image may have", path.display());
-    Ok(bytes)
+    read_limited(path, DecodeLimits::default().max_file_bytes as u64, "an image")
 }
 
 /// The MRZ reason of a manual-only inspection: no machine answer is shown.
 const MANUAL_ONLY: &str = "manual-only training";
-
-/// Longest time one document may be said to have taken in an answers file.
-const MAX_SECONDS: u64 = 24 * 3600;
-
-/// One document's answers in an answers file.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocumentAnswers {
-    #[serde(default)]
-    answers: BTreeMap<String, serde_json::Value>,
-    outcome: Outcome,
-    #[serde(default)]
-    refusal_reasons: Vec<RefusalReason>,
-    #[serde(default)]
-    justification: Option<String>,
-    #[serde(default)]
-    seconds: Option<u64>,
-}
-
-/// An item answer, checked.
-struct ItemAnswer {
-    answer: Answer,
-    reason: Option<String>,
-    note: Option<String>,
-}
-
-fn parse_answer_word(word: &str) -> Option<Answer> {
-    match word.to_ascii_lowercase().as_str() {
-        "pass" | "p" => Some(Answer::Pass),
-        "fail" | "f" => Some(Answer::Fail),
-        "n/a" | "na" | "n" | "not_applicable" => Some(Answer::NotApplicable),
-        "not_checked" | "skip" | "s" => Some(Answer::NotChecked),
-        _ => None,
-    }
-}
-
-fn parse_item_answer(value: &serde_json::Value) -> Result<ItemAnswer, String> {
-    const EXPECTED: &str = "pass, fail, n/a or not_checked";
-    let word = |v: &serde_json::Value| match v.as_str() {
-        Some(text) => parse_answer_word(text).ok_or_else(|| format!("{text:?} is not an answer ({EXPECTED})")),
-        None => Err(format!("{v} is not an answer ({EXPECTED})")),
-    };
-    match value {
-        serde_json::Value::Object(fields) => {
-            if let Some(unknown) = fields.keys().find(|k| !["answer", "reason", "note"].contains(&k.as_str())) {
-                return Err(format!("unknown field {unknown:?} (answer, reason, note)"));
-            }
-            let text = |key: &str| match fields.get(key) {
-                None | Some(serde_json::Value::Null) => Ok(None),
-                Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(format!("{key} must be text, not {other}")),
-            };
-            let answer = word(fields.get("answer").ok_or("an answer object needs \"answer\"")?)?;
-            Ok(ItemAnswer { answer, reason: text("reason")?, note: text("note")? })
-        }
-        other => Ok(ItemAnswer { answer: word(other)?, reason: None, note: None }),
-    }
-}
-
-/// The answers file matched to the key's documents (index order), or every problem.
-fn match_answers(
-    file: BTreeMap<String, DocumentAnswers>,
-    key: &AnswerKey,
-) -> Result<Vec<DocumentAnswers>, Vec<String>> {
-    let count = key.documents.len();
-    let mut problems = Vec::new();
-    let mut slots: Vec<Option<(String, DocumentAnswers)>> = (0..count).map(|_| None).collect();
-    for (name, answers) in file {
-        let index = match name.trim().parse::<usize>() {
-            Ok(n) if (1..=count).contains(&n) => Some(n - 1),
-            _ => key.documents.iter().position(|d| d.image == name),
-        };
-        let Some(index) = index else {
-            let images: Vec<&str> = key.documents.iter().map(|d| d.image.as_str()).collect();
-            problems.push(format!(
-                "{name:?} is not a document of pack {} (numbers 1 to {count}, or the images {})",
-                key.id,
-                images.join(", ")
-            ));
-            continue;
-        };
-        if let Some(slot) = slots.get_mut(index) {
-            match slot {
-                Some((earlier, _)) => problems.push(format!(
-                    "{name:?} and {earlier:?} are both document {} ({})",
-                    index + 1,
-                    key.documents.get(index).map_or("", |d| d.image.as_str())
-                )),
-                None => *slot = Some((name, answers)),
-            }
-        }
-    }
-    for (index, slot) in slots.iter().enumerate() {
-        if slot.is_none() {
-            let image = key.documents.get(index).map_or("", |d| d.image.as_str());
-            problems.push(format!("document {} ({image}) has no answers", index + 1));
-        }
-        if let Some((name, answers)) = slot
-            && answers.seconds.is_some_and(|s| s > MAX_SECONDS)
-        {
-            problems.push(format!("{name:?}: seconds must be at most {MAX_SECONDS}"));
-        }
-    }
-    if problems.is_empty() { Ok(slots.into_iter().flatten().map(|(_, a)| a).collect()) } else { Err(problems) }
-}
-
-/// Applies one document's answers and decides at `decided_at`; every problem is returned.
-fn apply_document_answers(
-    inspection: &mut Inspection,
-    answers: &DocumentAnswers,
-    decided_at: Timestamp,
-) -> Result<(), Vec<String>> {
-    let mut problems = Vec::new();
-    for (item, value) in &answers.answers {
-        let given = match parse_item_answer(value) {
-            Ok(given) => given,
-            Err(problem) => {
-                problems.push(format!("item {item}: {problem}"));
-                continue;
-            }
-        };
-        let machine = inspection.item(item).and_then(|i| i.machine.as_ref()).map(|m| m.answer);
-        let applied = match machine {
-            Some(machine) if machine != given.answer => {
-                // The machine could not check the item (manual-only, no MRZ read): the trainee's
-                // answer replaces "not checked", and says so; a real machine answer needs a reason.
-                let reason = given.reason.clone().or_else(|| {
-                    (machine == Answer::NotChecked)
-                        .then(|| "the machine did not check this item: the trainee's answer".to_owned())
-                });
-                inspection.override_answer(item, given.answer, reason.as_deref().unwrap_or(""), given.note.clone())
-            }
-            _ => inspection.answer(item, given.answer, given.note.clone()),
-        };
-        if let Err(violation) = applied {
-            problems.push(violation.to_string());
-        }
-    }
-    if problems.is_empty() {
-        let request = DecisionRequest {
-            outcome: answers.outcome,
-            refusal_reasons: answers.refusal_reasons.clone(),
-            justification: answers.justification.clone(),
-        };
-        if let Err(violations) = inspection.decide(request, decided_at) {
-            problems.extend(violations.0.iter().map(RuleViolation::to_string));
-        }
-    }
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
-}
 
 /// Reads each document's MRZ the normal way (one OCR handle for the run), or not at all when
 /// the trainer asked for manual-only work.
@@ -636,8 +474,10 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
     let (session, attempts) = match &args.answers {
         Some(file) => {
             // Everything is checked before anything is recorded.
-            let answers: BTreeMap<String, DocumentAnswers> = read_json_file(file, "an exercise answers file")?;
-            let answers = match match_answers(answers, key) {
+            let bytes = read_answers_file(file)?;
+            let answers = ExerciseAnswers::from_json(&bytes)
+                .with_context(|| format!("{} is not an exercise answers file", file.display()))?;
+            let answers = match answers.match_key(key) {
                 Ok(answers) => answers,
                 Err(problems) => return Ok(refuse_answers(file, &problems)),
             };
@@ -646,18 +486,11 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
             for (index, answers) in answers.iter().enumerate() {
                 let document = Document::read(pack, index, &mut reader)?;
                 let decided_at = now()?;
-                let seconds = answers.seconds.unwrap_or(0);
-                let started_at = i64::try_from(seconds)
-                    .ok()
-                    .and_then(|s| Timestamp::from_unix_seconds(decided_at.unix_seconds() - s))
-                    .unwrap_or(decided_at);
-                let mut inspection = document.start(manual, trainee, started_at)?;
+                let inspection = document.start(manual, trainee, answers.started_at(decided_at))?;
                 let image = key.documents.get(index).map_or("", |d| d.image.as_str());
-                match apply_document_answers(&mut inspection, answers, decided_at) {
-                    Ok(()) => attempts.push(Attempt { index, image: image.to_owned(), inspection, seconds }),
-                    Err(found) => {
-                        problems.extend(found.into_iter().map(|p| format!("document {} ({image}): {p}", index + 1)));
-                    }
+                match answers.attempt(index, image, inspection, decided_at) {
+                    Ok(attempt) => attempts.push(attempt),
+                    Err(found) => problems.extend(found),
                 }
             }
             if !problems.is_empty() {
@@ -682,7 +515,7 @@ fn run_exercise(search: &PackSearch, manuals_dir: Option<&Path>, args: &RunArgs)
     Ok(ExitCode::SUCCESS)
 }
 
-fn refuse_answers(file: &Path, problems: &[String]) -> ExitCode {
+fn refuse_answers(file: &Path, problems: &[AnswersProblem]) -> ExitCode {
     for problem in problems {
         eprintln!("docexam: {}: {problem}", file.display());
     }
@@ -809,249 +642,5 @@ fn print_run_score(
         score.critical_planted,
         seconds_text(score.median_seconds)
     );
-    Ok(())
-}
-
-/// A session and its score.
-struct ScoredSession {
-    summary: SessionSummary,
-    score: SessionScore,
-    key_changed: bool,
-}
-
-fn report(search: &PackSearch, manuals_dir: Option<&Path>, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let library = manual_library(manuals_dir);
-    let (_, shelf) = shelf(search, &library);
-    let pack = find_pack(&shelf, &args.id)?;
-    let key = &pack.pack.key;
-    let db = database_path(args.db.as_deref())?;
-    let reader = AuditReader::open(&db)?;
-    let sessions = reader.snapshot(|reader| {
-        let mut scored = Vec::new();
-        for summary in reader.training_sessions(Some(&key.id), args.trainee.as_deref())? {
-            let attempts = reader.training_attempts(summary.id)?;
-            let key_changed = summary.key_sha256 != pack.key_sha256;
-            scored.push(ScoredSession { score: score_attempts(key, &attempts), summary, key_changed });
-        }
-        Ok::<_, AuditError>(scored)
-    })?;
-    let tables: Vec<ReportTable> = match (args.table, args.format) {
-        (Some(table), _) => vec![table],
-        (None, ReportFormat::Csv) => vec![ReportTable::Sessions],
-        (None, ReportFormat::Table) => {
-            vec![ReportTable::Sessions, ReportTable::Documents, ReportTable::Items, ReportTable::Trainees]
-        }
-    };
-    if args.format == ReportFormat::Table {
-        let trainee = args.trainee.as_deref().map(|t| format!(", trainee {t}")).unwrap_or_default();
-        outln!(
-            "Exercise {} \"{}\" ({} documents){trainee}: {} session(s) in {}",
-            key.id,
-            key.title,
-            key.documents.len(),
-            sessions.len(),
-            db.display()
-        );
-        if sessions.is_empty() {
-            return Ok(ExitCode::SUCCESS);
-        }
-    }
-    for table in tables {
-        let (header, right, rows) = match table {
-            ReportTable::Sessions => session_rows(key, &sessions, args.format),
-            ReportTable::Documents => document_rows(key, &sessions),
-            ReportTable::Items => item_rows(&sessions),
-            ReportTable::Trainees => trainee_rows(&sessions, args.format),
-        };
-        match args.format {
-            ReportFormat::Table => {
-                outln!("");
-                print_table(&header, &right, &rows)?;
-                if table == ReportTable::Sessions && sessions.iter().any(|s| s.key_changed) {
-                    outln!("* the pack's key changed since the session: it is scored against the current key");
-                }
-            }
-            ReportFormat::Csv => write_csv(&header, &rows)?,
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-type Table = (Vec<&'static str>, Vec<bool>, Vec<Vec<String>>);
-
-fn points(value: f64) -> String {
-    format!("{value:.1}")
-}
-
-fn session_rows(key: &AnswerKey, sessions: &[ScoredSession], format: ReportFormat) -> Table {
-    let header = vec![
-        "session",
-        "trainee",
-        "started",
-        "mode",
-        "status",
-        "documents",
-        "points",
-        "outcomes_right",
-        "missed_frauds",
-        "false_alarms",
-        "critical_found",
-        "critical_planted",
-        "median_seconds",
-        "key_changed",
-    ];
-    let right = vec![true, false, false, false, false, true, true, true, true, true, true, true, true, false];
-    let rows = sessions
-        .iter()
-        .map(|s| {
-            let started = s.summary.started_at.to_string();
-            let started = match format {
-                ReportFormat::Table => started.get(..16).unwrap_or(&started).replace('T', " "),
-                ReportFormat::Csv => started,
-            };
-            let key_changed = match (format, s.key_changed) {
-                (ReportFormat::Table, true) => "*",
-                (ReportFormat::Table, false) => "",
-                (ReportFormat::Csv, changed) => {
-                    if changed {
-                        "yes"
-                    } else {
-                        "no"
-                    }
-                }
-            };
-            vec![
-                s.summary.id.to_string(),
-                s.summary.trainee.clone(),
-                started,
-                if s.summary.manual_only { "manual only" } else { "with OCR" }.to_owned(),
-                if s.summary.finished_at.is_some() { "finished" } else { "unfinished" }.to_owned(),
-                format!("{}/{}", s.score.documents.len(), key.documents.len()),
-                points(s.score.points),
-                s.score.outcomes_right.to_string(),
-                s.score.missed_frauds.to_string(),
-                s.score.false_alarms.to_string(),
-                s.score.critical_found.to_string(),
-                s.score.critical_planted.to_string(),
-                s.score.median_seconds.map(|m| m.to_string()).unwrap_or_default(),
-                key_changed.to_owned(),
-            ]
-        })
-        .collect();
-    (header, right, rows)
-}
-
-fn document_rows(key: &AnswerKey, sessions: &[ScoredSession]) -> Table {
-    let header = vec![
-        "document",
-        "image",
-        "expected",
-        "attempts",
-        "outcomes_right",
-        "missed_frauds",
-        "false_alarms",
-        "defects_found",
-        "defects_planted",
-        "mean_points",
-    ];
-    let right = vec![true, false, false, true, true, true, true, true, true, true];
-    let rows = key
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(index, document)| {
-            let scores: Vec<_> =
-                sessions.iter().filter_map(|s| s.score.documents.iter().find(|d| d.image == document.image)).collect();
-            let count =
-                |f: &dyn Fn(&docexam_exam::training::DocumentScore) -> bool| scores.iter().filter(|d| f(d)).count();
-            let found: usize = scores.iter().map(|d| d.defects_found.iter().filter(|f| **f).count()).sum();
-            let planted: usize = scores.iter().map(|d| d.defects_found.len()).sum();
-            let mean = if scores.is_empty() {
-                String::new()
-            } else {
-                points(scores.iter().map(|d| d.points).sum::<f64>() / scores.len() as f64)
-            };
-            vec![
-                (index + 1).to_string(),
-                document.image.clone(),
-                document.expected_outcome.key().to_owned(),
-                scores.len().to_string(),
-                count(&|d| d.outcome_right).to_string(),
-                count(&|d| d.missed_fraud).to_string(),
-                count(&|d| d.false_alarm).to_string(),
-                found.to_string(),
-                planted.to_string(),
-                mean,
-            ]
-        })
-        .collect();
-    (header, right, rows)
-}
-
-fn item_rows(sessions: &[ScoredSession]) -> Table {
-    let mut items: BTreeMap<&str, ItemTally> = BTreeMap::new();
-    for session in sessions {
-        for (item, tally) in &session.score.items {
-            let total = items.entry(item.as_str()).or_default();
-            total.found += tally.found;
-            total.missed += tally.missed;
-            total.false_alarms += tally.false_alarms;
-        }
-    }
-    let rows = items
-        .iter()
-        .map(|(item, t)| {
-            vec![(*item).to_owned(), t.found.to_string(), t.missed.to_string(), t.false_alarms.to_string()]
-        })
-        .collect();
-    (vec!["item", "found", "missed", "false_alarms"], vec![false, true, true, true], rows)
-}
-
-fn trainee_rows(sessions: &[ScoredSession], format: ReportFormat) -> Table {
-    let mut trainees: BTreeMap<&str, Vec<&ScoredSession>> = BTreeMap::new();
-    for session in sessions {
-        trainees.entry(session.summary.trainee.as_str()).or_default().push(session);
-    }
-    let arrow = match format {
-        ReportFormat::Table => " -> ",
-        ReportFormat::Csv => " ",
-    };
-    let rows = trainees
-        .iter()
-        .map(|(trainee, taken)| {
-            let all: Vec<f64> = taken.iter().map(|s| s.score.points).collect();
-            let best = all.iter().copied().fold(0.0, f64::max);
-            let mean = all.iter().sum::<f64>() / all.len().max(1) as f64;
-            let dates: BTreeSet<String> = taken.iter().map(|s| s.summary.started_at.date().to_string()).collect();
-            vec![
-                (*trainee).to_owned(),
-                taken.len().to_string(),
-                dates.first().cloned().unwrap_or_default(),
-                dates.last().cloned().unwrap_or_default(),
-                all.last().map(|p| points(*p)).unwrap_or_default(),
-                points(best),
-                points(mean),
-                all.iter().map(|p| points(*p)).collect::<Vec<_>>().join(arrow),
-            ]
-        })
-        .collect();
-    (
-        vec!["trainee", "sessions", "first", "last", "latest_points", "best_points", "mean_points", "history"],
-        vec![false, true, false, false, true, true, true, false],
-        rows,
-    )
-}
-
-fn write_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
-    let mut out = Vec::new();
-    {
-        let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row.iter().map(|cell| neutralise_cell(cell).into_owned()))?;
-        }
-        writer.flush()?;
-    }
-    crate::print_stdout(&String::from_utf8_lossy(&out))?;
     Ok(())
 }
