@@ -615,9 +615,9 @@ impl PlannedDocument {
             render::portrait(&mut Rng::new(d.face_seed), mm.px(portrait_rect.w) as u32, mm.px(portrait_rect.h) as u32);
         let hooks = Hooks { place: Some(d.place), face: Some(&face) };
         let mut data =
-            render::render_document_with(fonts, &mut Rng::new(d.page_seed), d.format, &d.viz, &d.lines, DPI, hooks);
+            render::render_document(fonts, &mut Rng::new(d.page_seed), d.format, &d.viz, &d.lines, DPI, hooks);
         let mut front = (d.format == Format::Td1)
-            .then(|| render::render_card_front_with(fonts, &mut Rng::new(d.front_seed), &d.viz, DPI, hooks));
+            .then(|| render::render_card_front(fonts, &mut Rng::new(d.front_seed), &d.viz, DPI, hooks));
         {
             let with_portrait: &mut RgbImage = front.as_mut().unwrap_or(&mut data);
             defects::security_print(with_portrait, mm, portrait_rect, d.security_ink);

@@ -398,8 +398,8 @@ fn cells(pairs: &[(&str, String)]) -> Vec<Cell> {
     pairs.iter().map(|(l, v)| ((*l).to_owned(), v.clone())).collect()
 }
 
-/// Optional inputs of [`render_document_with`] and [`render_card_front_with`]; the default draws
-/// exactly what [`render_document`] and [`render_card_front`] draw.
+/// Optional inputs of [`render_document`] and [`render_card_front`]; with the default, everything
+/// is drawn from the generator.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hooks<'a> {
     /// Where the MRZ goes (default: drawn from the generator first).
@@ -552,21 +552,9 @@ pub fn document_layout(format: Format, place: MrzPlacement, lines: usize) -> Pag
     }
 }
 
-/// The data page (or card back, or visa) of `format` with `lines` printed as the MRZ.
+/// The data page (or card back, or visa) of `format`: the visual zone from `id`, the MRZ from
+/// `lines` (they need not agree); with `Hooks::default()` everything else comes from `rng`.
 pub fn render_document(
-    fonts: &Fonts,
-    rng: &mut Rng,
-    format: Format,
-    id: &Identity,
-    lines: &[String],
-    dpi: f32,
-) -> RgbImage {
-    render_document_with(fonts, rng, format, id, lines, dpi, Hooks::default())
-}
-
-/// [`render_document`] with [`Hooks`]: the visual zone from `id`, the MRZ from `lines` (they need
-/// not agree).
-pub fn render_document_with(
     fonts: &Fonts,
     rng: &mut Rng,
     format: Format,
@@ -666,13 +654,8 @@ pub fn card_front_layout() -> PageLayout {
     }
 }
 
-/// The front of an identity card: portrait, visual zone, no MRZ.
-pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32) -> RgbImage {
-    render_card_front_with(fonts, rng, id, dpi, Hooks::default())
-}
-
-/// [`render_card_front`] with [`Hooks`] (only `face` applies).
-pub fn render_card_front_with(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32, hooks: Hooks<'_>) -> RgbImage {
+/// The front of an identity card: portrait, visual zone, no MRZ (of the hooks, only `face` applies).
+pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32, hooks: Hooks<'_>) -> RgbImage {
     let mm = Mm { dpi };
     let (w_mm, h_mm) = document_size(Format::Td1);
     let (w, h) = mm.size(w_mm, h_mm);
