@@ -18,6 +18,9 @@
 //!    genuinely wrong check digit on a document stays wrong, and the MRZ stays invalid.
 //! 3. **Ambiguity.** When more than one reading with the fewest changes passes every check, nothing
 //!    is chosen: the outcome is [`CorrectionOutcome::Ambiguous`] with the readings listed.
+//! 4. **Country codes.** No check digit covers the issuing state or nationality: one that is no
+//!    code in the ICAO table is replaced by the single code one look-alike away, if there is
+//!    exactly one.
 //!
 //! Blind spots: a check digit cannot tell apart characters whose values are congruent mod 10
 //! (`0 A K U <`, `1 B L V`, `2 C M W`, `5 F P Z`, `6 G Q`, `8 I S`, ...), because every weight
@@ -361,7 +364,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
         }
         several => (Some(CorrectionOutcome::Ambiguous), several.iter().map(|b| as_strings(&b.reading)).collect()),
     };
-    // Rule 3: country codes, which no check digit covers.
+    // Rule 4: country codes, which no check digit covers.
     substitutions.extend(country::repair_country_codes(&mut reading, &classes, &|l, p| ocr.confidence_at(l, p)));
     let outcome = undecided.unwrap_or(if substitutions.is_empty() {
         CorrectionOutcome::Unchanged
@@ -645,7 +648,7 @@ fn passing_readings(
     passing
 }
 
-/// Ambiguity: the passing readings that tie with the best, with as few changes and within
+/// Rule 3, ambiguity: the passing readings that tie with the best, with as few changes and within
 /// [`AMBIGUITY_RATIO`] of its likelihood. One is a correction; several are a reason to choose
 /// none, since picking by a thin margin would hide a coin toss behind a valid verdict.
 fn closest_readings(passing: &[Solution]) -> Vec<&Solution> {

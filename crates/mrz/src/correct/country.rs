@@ -1,4 +1,4 @@
-//! Rule 3 of correction: issuing state and nationality, which no check digit covers.
+//! Rule 4 of correction: issuing state and nationality, which no check digit covers.
 
 use super::{PositionInfo, Substitution, SubstitutionReason, lookalikes};
 use crate::countries;
