@@ -86,140 +86,14 @@ pub struct CheckedMrz {
 impl CheckedMrz {
     pub(crate) fn from_parsed(mut parsed: ParsedMrz, policy: &DatePolicy) -> Self {
         let mut findings = std::mem::take(&mut parsed.findings);
-        let raw = &parsed.raw;
 
-        let mut checks = [None; MAX_CHECKS];
-        for (result, slot) in checks.iter_mut().zip(parsed.checks.iter().flatten()) {
-            let r = evaluate_check(raw, slot);
-            let printed = r.printed.unwrap_or(0);
-            match r.outcome {
-                CheckOutcome::Mismatch => findings.push(Finding::new(
-                    FindingKind::CheckDigitMismatch { check: r.id, printed: char::from(printed), computed: r.computed },
-                    r.digit,
-                    r.field,
-                )),
-                // A letter where the digit belongs; other characters are already illegal.
-                CheckOutcome::NotADigit if printed.is_ascii_uppercase() => findings.push(Finding::new(
-                    FindingKind::WrongCharacterClass { found: char::from(printed), expected: CharClass::Digits },
-                    r.digit,
-                    r.field,
-                )),
-                CheckOutcome::Missing => {
-                    let at = r.digit.or_else(|| parsed.field(FieldId::DocumentNumber).map(|f| f.span));
-                    findings.push(Finding::new(FindingKind::MissingCheckDigit { check: r.id }, at, r.field));
-                }
-                _ => {}
-            }
-            *result = Some(r);
-        }
-
-        // Document code.
-        if let Some(slot) = parsed.field(FieldId::DocumentCode) {
-            let code = document_code_bytes(raw.slice(slot.span));
-            let is_td3 = parsed.format == Format::Td3;
-            let is_visa = matches!(parsed.format, Format::MrvA | Format::MrvB);
-            let kind = DocumentKind::classify(code, is_td3, is_visa);
-            // TD1/TD2: the second letter is never V, and AI is excluded (ICAO 9303 Parts 5-6).
-            let v_on_card = !is_td3 && !is_visa && (code[1] == b'V' || &code == b"AI");
-            let expected_cni = parsed.format == Format::FrenchId && &code != b"ID";
-            if (kind == DocumentKind::Nonstandard || v_on_card || expected_cni) && code.iter().all(|&c| is_mrz_char(c))
-            {
-                let text = String::from_utf8_lossy(trim_trailing_fillers(&code)).into_owned();
-                findings.push(Finding::new(
-                    FindingKind::NonstandardDocumentCode { code: text },
-                    Some(slot.span),
-                    Some(slot.id),
-                ));
-            }
-        }
-
-        // State and nationality codes.
-        for id in [FieldId::IssuingState, FieldId::Nationality] {
-            let Some(slot) = parsed.field(id) else { continue };
-            let bytes = raw.slice(slot.span);
-            if !bytes.iter().all(|&c| c.is_ascii_uppercase() || c == FILLER) {
-                continue; // Already reported as a character-class or illegal-character error.
-            }
-            let code = String::from_utf8_lossy(trim_trailing_fillers(bytes)).into_owned();
-            match CountryCode::lookup(&code) {
-                CountryCode::Known(info) if info.category == countries::CodeCategory::Deprecated => {
-                    findings.push(Finding::new(FindingKind::DeprecatedCountryCode { code }, Some(slot.span), Some(id)));
-                }
-                CountryCode::Known(_) => {}
-                CountryCode::NonIcao(note) => {
-                    findings.push(Finding::new(
-                        FindingKind::UnknownCountryCode { code, note: Some(note) },
-                        Some(slot.span),
-                        Some(id),
-                    ));
-                }
-                CountryCode::Unknown => {
-                    findings.push(Finding::new(
-                        FindingKind::UnknownCountryCode { code, note: None },
-                        Some(slot.span),
-                        Some(id),
-                    ));
-                }
-            }
-        }
-
-        // Document number: fields are left-aligned, so a filler before a character is unusual.
-        if let Some(slot) = parsed.field(FieldId::DocumentNumber) {
-            let content = trim_trailing_fillers(raw.slice(slot.span));
-            if let Some(at) = content.iter().position(|&c| c == FILLER) {
-                let span = Span::new(slot.span.line, slot.span.start + at as u8, 1);
-                findings.push(Finding::new(FindingKind::FillerInDocumentNumber, Some(span), Some(slot.id)));
-            }
-        }
-
-        // Dates.
-        let date_of_birth = decode_date(&parsed, FieldId::DateOfBirth, DateRole::Birth, policy, &mut findings);
-        let date_of_expiry = decode_date(&parsed, FieldId::DateOfExpiry, DateRole::Expiry, policy, &mut findings);
-        if let (Some(expiry), Some(slot)) = (date_of_expiry, parsed.field(FieldId::DateOfExpiry)) {
-            match (expiry.form, expiry.calendar_date()) {
-                (DateForm::Unknown, _) => {
-                    findings.push(Finding::new(FindingKind::NoExpiryDate, Some(slot.span), Some(slot.id)))
-                }
-                (_, Some(date)) if date < policy.reference_date => findings.push(Finding::new(
-                    FindingKind::Expired { expiry: date, reference: policy.reference_date },
-                    Some(slot.span),
-                    Some(slot.id),
-                )),
-                _ => {}
-            }
-        }
-        if parsed.format == Format::FrenchId {
-            findings.push(Finding::new(FindingKind::NoExpiryDate, None, None));
-        }
-        if let (Some(birth), Some(expiry)) =
-            (date_of_birth.and_then(|d| d.calendar_date()), date_of_expiry.and_then(|d| d.calendar_date()))
-            && birth > expiry
-        {
-            let at = parsed.field(FieldId::DateOfBirth).map(|f| f.span);
-            findings.push(Finding::new(FindingKind::BirthAfterExpiry, at, Some(FieldId::DateOfBirth)));
-        }
-
-        // Sex.
-        if let Some(slot) = parsed.field(FieldId::Sex) {
-            let c = raw.slice(slot.span).first().copied().unwrap_or(b'?');
-            match Sex::from_char(c) {
-                Sex::X => findings.push(Finding::new(FindingKind::SexX, Some(slot.span), Some(slot.id))),
-                Sex::Invalid if is_mrz_char(c) => {
-                    findings.push(Finding::new(
-                        FindingKind::InvalidSex { found: char::from(c) },
-                        Some(slot.span),
-                        Some(slot.id),
-                    ));
-                }
-                _ => {}
-            }
-        }
-
-        // Names.
-        for slot in parsed.fields().filter(|f| f.class == CharClass::Name) {
-            let combined = slot.id == FieldId::Name;
-            names::check_name(raw.slice(slot.span), slot.span, slot.id, combined, &mut findings);
-        }
+        let checks = evaluate_checks(&parsed, &mut findings);
+        check_document_code(&parsed, &mut findings);
+        check_country_codes(&parsed, &mut findings);
+        check_document_number(&parsed, &mut findings);
+        let (date_of_birth, date_of_expiry) = check_dates(&parsed, policy, &mut findings);
+        check_sex(&parsed, &mut findings);
+        check_names(&parsed, &mut findings);
 
         let verdict =
             if findings.iter().any(|f| f.severity() == Severity::Error) { Verdict::Invalid } else { Verdict::Valid };
@@ -350,6 +224,166 @@ impl CheckedMrz {
     /// Whether the document had expired on the reference date.
     pub fn is_expired(&self) -> bool {
         self.findings().iter().any(|f| matches!(f.kind, FindingKind::Expired { .. }))
+    }
+}
+
+/// Evaluates every placed check digit; a mismatch, a letter in its place or a missing digit is a
+/// finding.
+fn evaluate_checks(parsed: &ParsedMrz, findings: &mut Vec<Finding>) -> [Option<CheckResult>; MAX_CHECKS] {
+    let raw = &parsed.raw;
+    let mut checks = [None; MAX_CHECKS];
+    for (result, slot) in checks.iter_mut().zip(parsed.checks.iter().flatten()) {
+        let r = evaluate_check(raw, slot);
+        let printed = r.printed.unwrap_or(0);
+        match r.outcome {
+            CheckOutcome::Mismatch => findings.push(Finding::new(
+                FindingKind::CheckDigitMismatch { check: r.id, printed: char::from(printed), computed: r.computed },
+                r.digit,
+                r.field,
+            )),
+            // A letter where the digit belongs; other characters are already illegal.
+            CheckOutcome::NotADigit if printed.is_ascii_uppercase() => findings.push(Finding::new(
+                FindingKind::WrongCharacterClass { found: char::from(printed), expected: CharClass::Digits },
+                r.digit,
+                r.field,
+            )),
+            CheckOutcome::Missing => {
+                let at = r.digit.or_else(|| parsed.field(FieldId::DocumentNumber).map(|f| f.span));
+                findings.push(Finding::new(FindingKind::MissingCheckDigit { check: r.id }, at, r.field));
+            }
+            _ => {}
+        }
+        *result = Some(r);
+    }
+    checks
+}
+
+/// A document code ICAO does not define, a `V` on a card, or anything but `ID` on the French card.
+fn check_document_code(parsed: &ParsedMrz, findings: &mut Vec<Finding>) {
+    let raw = &parsed.raw;
+    if let Some(slot) = parsed.field(FieldId::DocumentCode) {
+        let code = document_code_bytes(raw.slice(slot.span));
+        let is_td3 = parsed.format == Format::Td3;
+        let is_visa = matches!(parsed.format, Format::MrvA | Format::MrvB);
+        let kind = DocumentKind::classify(code, is_td3, is_visa);
+        // TD1/TD2: the second letter is never V, and AI is excluded (ICAO 9303 Parts 5-6).
+        let v_on_card = !is_td3 && !is_visa && (code[1] == b'V' || &code == b"AI");
+        let expected_cni = parsed.format == Format::FrenchId && &code != b"ID";
+        if (kind == DocumentKind::Nonstandard || v_on_card || expected_cni) && code.iter().all(|&c| is_mrz_char(c)) {
+            let text = String::from_utf8_lossy(trim_trailing_fillers(&code)).into_owned();
+            findings.push(Finding::new(
+                FindingKind::NonstandardDocumentCode { code: text },
+                Some(slot.span),
+                Some(slot.id),
+            ));
+        }
+    }
+}
+
+/// Issuing state and nationality: deprecated, outside ICAO's list, or unknown.
+fn check_country_codes(parsed: &ParsedMrz, findings: &mut Vec<Finding>) {
+    let raw = &parsed.raw;
+    for id in [FieldId::IssuingState, FieldId::Nationality] {
+        let Some(slot) = parsed.field(id) else { continue };
+        let bytes = raw.slice(slot.span);
+        if !bytes.iter().all(|&c| c.is_ascii_uppercase() || c == FILLER) {
+            continue; // Already reported as a character-class or illegal-character error.
+        }
+        let code = String::from_utf8_lossy(trim_trailing_fillers(bytes)).into_owned();
+        match CountryCode::lookup(&code) {
+            CountryCode::Known(info) if info.category == countries::CodeCategory::Deprecated => {
+                findings.push(Finding::new(FindingKind::DeprecatedCountryCode { code }, Some(slot.span), Some(id)));
+            }
+            CountryCode::Known(_) => {}
+            CountryCode::NonIcao(note) => {
+                findings.push(Finding::new(
+                    FindingKind::UnknownCountryCode { code, note: Some(note) },
+                    Some(slot.span),
+                    Some(id),
+                ));
+            }
+            CountryCode::Unknown => {
+                findings.push(Finding::new(
+                    FindingKind::UnknownCountryCode { code, note: None },
+                    Some(slot.span),
+                    Some(id),
+                ));
+            }
+        }
+    }
+}
+
+/// Fields are left-aligned, so a filler before a character of the document number is unusual.
+fn check_document_number(parsed: &ParsedMrz, findings: &mut Vec<Finding>) {
+    let raw = &parsed.raw;
+    if let Some(slot) = parsed.field(FieldId::DocumentNumber) {
+        let content = trim_trailing_fillers(raw.slice(slot.span));
+        if let Some(at) = content.iter().position(|&c| c == FILLER) {
+            let span = Span::new(slot.span.line, slot.span.start + at as u8, 1);
+            findings.push(Finding::new(FindingKind::FillerInDocumentNumber, Some(span), Some(slot.id)));
+        }
+    }
+}
+
+/// Decodes both dates under `policy`: invalid, expired, without expiry, or born after expiry.
+fn check_dates(
+    parsed: &ParsedMrz,
+    policy: &DatePolicy,
+    findings: &mut Vec<Finding>,
+) -> (Option<MrzDate>, Option<MrzDate>) {
+    let date_of_birth = decode_date(parsed, FieldId::DateOfBirth, DateRole::Birth, policy, findings);
+    let date_of_expiry = decode_date(parsed, FieldId::DateOfExpiry, DateRole::Expiry, policy, findings);
+    if let (Some(expiry), Some(slot)) = (date_of_expiry, parsed.field(FieldId::DateOfExpiry)) {
+        match (expiry.form, expiry.calendar_date()) {
+            (DateForm::Unknown, _) => {
+                findings.push(Finding::new(FindingKind::NoExpiryDate, Some(slot.span), Some(slot.id)))
+            }
+            (_, Some(date)) if date < policy.reference_date => findings.push(Finding::new(
+                FindingKind::Expired { expiry: date, reference: policy.reference_date },
+                Some(slot.span),
+                Some(slot.id),
+            )),
+            _ => {}
+        }
+    }
+    if parsed.format == Format::FrenchId {
+        findings.push(Finding::new(FindingKind::NoExpiryDate, None, None));
+    }
+    if let (Some(birth), Some(expiry)) =
+        (date_of_birth.and_then(|d| d.calendar_date()), date_of_expiry.and_then(|d| d.calendar_date()))
+        && birth > expiry
+    {
+        let at = parsed.field(FieldId::DateOfBirth).map(|f| f.span);
+        findings.push(Finding::new(FindingKind::BirthAfterExpiry, at, Some(FieldId::DateOfBirth)));
+    }
+    (date_of_birth, date_of_expiry)
+}
+
+/// `X` is noted; anything but `M`, `F`, `X` or `<` is an error.
+fn check_sex(parsed: &ParsedMrz, findings: &mut Vec<Finding>) {
+    let raw = &parsed.raw;
+    if let Some(slot) = parsed.field(FieldId::Sex) {
+        let c = raw.slice(slot.span).first().copied().unwrap_or(b'?');
+        match Sex::from_char(c) {
+            Sex::X => findings.push(Finding::new(FindingKind::SexX, Some(slot.span), Some(slot.id))),
+            Sex::Invalid if is_mrz_char(c) => {
+                findings.push(Finding::new(
+                    FindingKind::InvalidSex { found: char::from(c) },
+                    Some(slot.span),
+                    Some(slot.id),
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every name field, by the rules of [`names::check_name`].
+fn check_names(parsed: &ParsedMrz, findings: &mut Vec<Finding>) {
+    let raw = &parsed.raw;
+    for slot in parsed.fields().filter(|f| f.class == CharClass::Name) {
+        let combined = slot.id == FieldId::Name;
+        names::check_name(raw.slice(slot.span), slot.span, slot.id, combined, findings);
     }
 }
 
