@@ -67,7 +67,7 @@ fn the_same_seed_gives_the_same_bytes() {
         let fonts = Fonts::load().unwrap();
         let id = Identity::random(&mut rng, Format::Td3, true);
         let lines = emit(Format::Td3, &id.mrz_fields()).unwrap();
-        let doc = render::render_document(&fonts, &mut rng, Format::Td3, &id, &lines, 100.0);
+        let doc = render::render_document(&fonts, &mut rng, Format::Td3, &id, &lines, 100.0, render::Hooks::default());
         let card = degrade::rounded_card(&doc, 8.0);
         let bed = degrade::scan(&card, &mut rng, 100.0);
         let grey = Raster::from_rgb(bed.clone(), true);

@@ -18,6 +18,9 @@
 //!    genuinely wrong check digit on a document stays wrong, and the MRZ stays invalid.
 //! 3. **Ambiguity.** When more than one reading with the fewest changes passes every check, nothing
 //!    is chosen: the outcome is [`CorrectionOutcome::Ambiguous`] with the readings listed.
+//! 4. **Country codes.** No check digit covers the issuing state or nationality: one that is no
+//!    code in the ICAO table is replaced by the single code one look-alike away, if there is
+//!    exactly one.
 //!
 //! Blind spots: a check digit cannot tell apart characters whose values are congruent mod 10
 //! (`0 A K U <`, `1 B L V`, `2 C M W`, `5 F P Z`, `6 G Q`, `8 I S`, ...), because every weight
@@ -31,6 +34,13 @@ use super::charset::{FILLER, char_value};
 use super::fields::{CheckId, FieldId};
 use super::layout::{CharClass, Format, Span, layout};
 use super::{CheckSlot, RawMrz};
+
+mod country;
+mod search;
+#[cfg(test)]
+mod tests;
+
+use self::search::Assignment;
 
 /// The letters an ICAO 9303 document code begins with.
 pub const ICAO_DOCUMENT_LETTERS: [u8; 5] = [b'A', b'C', b'I', b'P', b'V'];
@@ -330,58 +340,137 @@ struct Variable {
 /// Corrects OCR output. `lines[l][p]` are the candidates at position `p` of line `l`, best first; a
 /// position with no candidates counts as an unreadable character.
 pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -> Correction {
-    let mut reading: Vec<Vec<u8>> =
-        lines.iter().map(|line| line.iter().map(|pos| pos.first().map_or(b'?', |c| ascii(c.ch))).collect()).collect();
-    let confidence_at = |l: usize, p: usize| {
-        lines.get(l).and_then(|line| line.get(p)).and_then(|pos| pos.first()).map_or(0.0, |c| c.confidence)
+    let ocr = OcrCandidates { lines };
+    let mut reading = ocr.top_reading();
+    let mut substitutions: Vec<Substitution> = fix_document_letter(&mut reading, &ocr).into_iter().collect();
+    let Ok(raw) = RawMrz::from_text(&as_strings(&reading).join("\n")) else { return Correction::not_an_mrz(&reading) };
+    let Ok(format) = raw.detect_format() else { return Correction::not_an_mrz(&reading) };
+    let classes = position_classes(format);
+    substitutions.extend(fix_character_classes(&mut reading, &ocr, &classes));
+
+    let Ok(raw) = RawMrz::from_text(&as_strings(&reading).join("\n")) else { return Correction::not_an_mrz(&reading) };
+    let Ok(parsed) = raw.parse() else { return Correction::not_an_mrz(&reading) };
+    let slots: Vec<CheckSlot> = parsed.check_slots().copied().collect();
+    let groups = group_variables(&reading, &ocr, &classes, &slots, options);
+    let passing = passing_readings(&reading, &groups, &slots, options.max_changes_per_field);
+
+    // Set when no single reading was chosen; otherwise the substitutions decide below.
+    let (undecided, alternatives) = match closest_readings(&passing).as_slice() {
+        [] => (Some(CorrectionOutcome::CheckDigitsStillFail), Vec::new()),
+        [only] => {
+            substitutions.extend(check_digit_substitutions(&reading, only, &ocr, &classes));
+            reading = only.reading.clone();
+            (None, Vec::new())
+        }
+        several => (Some(CorrectionOutcome::Ambiguous), several.iter().map(|b| as_strings(&b.reading)).collect()),
     };
-    let as_strings = |r: &[Vec<u8>]| r.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect::<Vec<_>>();
-    let not_an_mrz = |r: &[Vec<u8>]| Correction {
-        lines: as_strings(r),
-        substitutions: Vec::new(),
-        outcome: CorrectionOutcome::NotAnMrz,
-        alternatives: Vec::new(),
-        blind_spots: Vec::new(),
+    // Rule 4: country codes, which no check digit covers.
+    substitutions.extend(country::repair_country_codes(&mut reading, &classes, &|l, p| ocr.confidence_at(l, p)));
+    let outcome = undecided.unwrap_or(if substitutions.is_empty() {
+        CorrectionOutcome::Unchanged
+    } else {
+        CorrectionOutcome::Corrected
+    });
+    substitutions.sort_by_key(|s| (s.at.line, s.at.start));
+    let mut blind_spots = groups.blind_spots;
+    blind_spots.retain(|b| !substitutions.iter().any(|s| s.at == b.at));
+    Correction {
+        lines: as_strings(&reading),
+        substitutions,
+        outcome,
+        alternatives,
+        blind_spots,
         merged_reads: Vec::new(),
         dropped_reads: Vec::new(),
-    };
-    let mut substitutions = Vec::new();
-    // Rule 0: the document code's letter, before it picks the format.
-    if let Some(first) = reading.first_mut().and_then(|line| line.first_mut())
-        && !ICAO_DOCUMENT_LETTERS.contains(first)
-        && let Some(to) = lines
-            .first()
-            .and_then(|line| line.first())
-            .and_then(|pos| pos.iter().map(|c| ascii(c.ch)).find(|c| ICAO_DOCUMENT_LETTERS.contains(c)))
-    {
-        substitutions.push(Substitution {
-            at: Span::new(0, 0, 1),
-            from: char::from(*first),
-            to: char::from(to),
-            confidence: confidence_at(0, 0),
-            field: Some(FieldId::DocumentCode),
-            reason: SubstitutionReason::DocumentCode,
-            explanation: format!(
-                "{:?} begins no ICAO document code (A, C, I, P, V); OCR's alternative {:?} does",
-                char::from(*first),
-                char::from(to)
-            ),
-        });
-        *first = to;
     }
-    let Ok(raw) = RawMrz::from_text(&as_strings(&reading).join("\n")) else { return not_an_mrz(&reading) };
-    let Ok(format) = raw.detect_format() else { return not_an_mrz(&reading) };
-    let classes = position_classes(format);
+}
 
-    // Rule 1: character classes.
+impl Correction {
+    /// The result for lines that fit no MRZ format: the reading as it stands, nothing changed.
+    fn not_an_mrz(reading: &[Vec<u8>]) -> Self {
+        Correction {
+            lines: as_strings(reading),
+            substitutions: Vec::new(),
+            outcome: CorrectionOutcome::NotAnMrz,
+            alternatives: Vec::new(),
+            blind_spots: Vec::new(),
+            merged_reads: Vec::new(),
+            dropped_reads: Vec::new(),
+        }
+    }
+}
+
+fn as_strings(reading: &[Vec<u8>]) -> Vec<String> {
+    reading.iter().map(|l| String::from_utf8_lossy(l).into_owned()).collect()
+}
+
+/// The candidates OCR gave, by line and position.
+struct OcrCandidates<'a> {
+    lines: &'a [Vec<PositionCandidates>],
+}
+
+impl OcrCandidates<'_> {
+    /// OCR's first choice everywhere (`?` where it offered nothing).
+    fn top_reading(&self) -> Vec<Vec<u8>> {
+        self.lines
+            .iter()
+            .map(|line| line.iter().map(|pos| pos.first().map_or(b'?', |c| ascii(c.ch))).collect())
+            .collect()
+    }
+
+    /// Every candidate at a position, best first.
+    fn at(&self, l: usize, p: usize) -> &[Candidate] {
+        self.lines.get(l).and_then(|line| line.get(p)).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The confidence of OCR's first choice at a position (0 where it offered nothing).
+    fn confidence_at(&self, l: usize, p: usize) -> f32 {
+        self.at(l, p).first().map_or(0.0, |c| c.confidence)
+    }
+}
+
+/// Rule 0: the first letter chooses the format, so it is settled before anything else. A letter
+/// that begins no ICAO document code gives way to OCR's first alternative that does; with no such
+/// alternative it stays (and the check reports the code as unusual).
+fn fix_document_letter(reading: &mut [Vec<u8>], ocr: &OcrCandidates) -> Option<Substitution> {
+    let first = reading.first_mut().and_then(|line| line.first_mut())?;
+    if ICAO_DOCUMENT_LETTERS.contains(first) {
+        return None;
+    }
+    let to = ocr.at(0, 0).iter().map(|c| ascii(c.ch)).find(|c| ICAO_DOCUMENT_LETTERS.contains(c))?;
+    let substitution = Substitution {
+        at: Span::new(0, 0, 1),
+        from: char::from(*first),
+        to: char::from(to),
+        confidence: ocr.confidence_at(0, 0),
+        field: Some(FieldId::DocumentCode),
+        reason: SubstitutionReason::DocumentCode,
+        explanation: format!(
+            "{:?} begins no ICAO document code (A, C, I, P, V); OCR's alternative {:?} does",
+            char::from(*first),
+            char::from(to)
+        ),
+    };
+    *first = to;
+    Some(substitution)
+}
+
+/// Rule 1: a character of the wrong class (a letter in a date, a digit in a name) cannot be what
+/// is printed, whatever any check digit says, so it is replaced by OCR's best alternative of the
+/// right class, else by its look-alike. Positions with no such replacement stay as read.
+fn fix_character_classes(
+    reading: &mut [Vec<u8>],
+    ocr: &OcrCandidates,
+    classes: &[Vec<PositionInfo>],
+) -> Vec<Substitution> {
+    let mut substitutions = Vec::new();
     for (l, line) in reading.iter_mut().enumerate() {
         for (p, ch) in line.iter_mut().enumerate() {
             let Some(&(class, field, check)) = classes.get(l).and_then(|c| c.get(p)) else { continue };
             if class.allows(*ch) {
                 continue;
             }
-            let alternatives = lines.get(l).and_then(|line| line.get(p)).map(Vec::as_slice).unwrap_or_default();
-            let replacement = alternatives.iter().map(|c| ascii(c.ch)).find(|&c| class.allows(c)).or_else(|| {
+            let replacement = ocr.at(l, p).iter().map(|c| ascii(c.ch)).find(|&c| class.allows(c)).or_else(|| {
                 let lookalike = match class {
                     PositionClass::Letters => letter_lookalike(*ch),
                     PositionClass::Digits | PositionClass::DigitsOrFiller => digit_lookalike(*ch),
@@ -395,7 +484,7 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
                     at: Span::new(l as u8, p as u8, 1),
                     from: char::from(*ch),
                     to: char::from(to),
-                    confidence: confidence_at(l, p),
+                    confidence: ocr.confidence_at(l, p),
                     field,
                     reason: SubstitutionReason::CharacterClass { expected },
                     explanation: format!(
@@ -413,97 +502,132 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
             }
         }
     }
+    substitutions
+}
 
-    let Ok(raw) = RawMrz::from_text(&as_strings(&reading).join("\n")) else { return not_an_mrz(&reading) };
-    let Ok(parsed) = raw.parse() else { return not_an_mrz(&reading) };
-    let slots: Vec<CheckSlot> = parsed.check_slots().copied().collect();
+/// Whether rule 2 may change a position, and to what: only where OCR's confidence is below
+/// [`CorrectionOptions::high_confidence`] (a confident reading is never changed to make a check
+/// pass), to at most three alternatives of the right class, OCR's own or a look-alike, cheapest
+/// first.
+fn variable_at(
+    ocr: &OcrCandidates,
+    classes: &[Vec<PositionInfo>],
+    options: &CorrectionOptions,
+    (l, p): (usize, usize),
+    current: u8,
+) -> Option<Variable> {
+    let pos = ocr.at(l, p);
+    let top = pos.first()?;
+    if top.confidence >= options.high_confidence {
+        return None;
+    }
+    let (class, _, _) = *classes.get(l)?.get(p)?;
+    let top_conf = f64::from(top.confidence.clamp(1e-3, 1.0));
+    let mut opts: Vec<(u8, f64)> = Vec::new();
+    for c in pos.iter().skip(1) {
+        let ch = ascii(c.ch);
+        if ch != current && class.allows(ch) && !opts.iter().any(|(o, _)| *o == ch) {
+            opts.push((ch, cost(top_conf, f64::from(c.confidence))));
+        }
+    }
+    // A look-alike of OCR's reading counts as a weak alternative.
+    let lookalike = if current.is_ascii_digit() { letter_lookalike(current) } else { digit_lookalike(current) };
+    if let Some(ch) = lookalike.filter(|&c| class.allows(c) && c != current && !opts.iter().any(|(o, _)| *o == c)) {
+        opts.push((ch, cost(top_conf, (1.0 - top_conf) * 0.5)));
+    }
+    opts.sort_by(|a, b| a.1.total_cmp(&b.1));
+    opts.truncate(3);
+    (!opts.is_empty()).then_some(Variable { line: l, col: p, options: opts })
+}
 
-    // Positions that may change under rule 2: low confidence, with alternatives of the right class.
-    let variable_at = |l: usize, p: usize, current: u8| -> Option<Variable> {
-        let pos = lines.get(l)?.get(p)?;
-        let top = pos.first()?;
-        if top.confidence >= options.high_confidence {
-            return None;
-        }
-        let (class, _, _) = *classes.get(l)?.get(p)?;
-        let top_conf = f64::from(top.confidence.clamp(1e-3, 1.0));
-        let mut opts: Vec<(u8, f64)> = Vec::new();
-        for c in pos.iter().skip(1) {
-            let ch = ascii(c.ch);
-            if ch != current && class.allows(ch) && !opts.iter().any(|(o, _)| *o == ch) {
-                opts.push((ch, cost(top_conf, f64::from(c.confidence))));
-            }
-        }
-        // A look-alike of OCR's reading counts as a weak alternative.
-        let lookalike = if current.is_ascii_digit() { letter_lookalike(current) } else { digit_lookalike(current) };
-        if let Some(ch) = lookalike.filter(|&c| class.allows(c) && c != current && !opts.iter().any(|(o, _)| *o == c)) {
-            opts.push((ch, cost(top_conf, (1.0 - top_conf) * 0.5)));
-        }
-        opts.sort_by(|a, b| a.1.total_cmp(&b.1));
-        opts.truncate(3);
-        (!opts.is_empty()).then_some(Variable { line: l, col: p, options: opts })
-    };
+/// The variable positions, grouped by the field check that covers them.
+struct VariableGroups<'s> {
+    /// Per field check (every check but the composite), the positions it covers.
+    by_check: Vec<(&'s CheckSlot, Vec<Variable>)>,
+    /// Positions that only the composite covers.
+    composite_only: Vec<Variable>,
+    /// Alternatives no covering check digit can tell from the reading (values equal mod 10).
+    blind_spots: Vec<BlindSpot>,
+}
 
-    // Group variable positions by the field check that covers them; positions only the composite
-    // covers form their own group.
-    let passes = |r: &[Vec<u8>], slot: &CheckSlot| check_passes(r, slot);
-    let field_slots: Vec<&CheckSlot> = slots.iter().filter(|s| s.id != CheckId::Composite).collect();
+/// Groups the variable positions by the first field check that covers each, so that each group
+/// is searched against its own check (one search over every position at once would grow with
+/// the product of every field's options). Positions only the composite covers form their own
+/// group; positions no check covers are never varied. Alternatives that no check digit can tell
+/// from the reading are noted as blind spots on the way.
+fn group_variables<'s>(
+    reading: &[Vec<u8>],
+    ocr: &OcrCandidates,
+    classes: &[Vec<PositionInfo>],
+    slots: &'s [CheckSlot],
+    options: &CorrectionOptions,
+) -> VariableGroups<'s> {
     let composite = slots.iter().find(|s| s.id == CheckId::Composite);
     let in_slot = |slot: &CheckSlot, l: usize, p: usize| {
         slot.digit.is_some_and(|d| d.contains(l as u8, p))
             || slot.covers.spans().iter().any(|s| s.contains(l as u8, p))
             || slot.alternative.is_some_and(|alt| alt.spans().iter().any(|s| s.contains(l as u8, p)))
     };
-    let mut groups: Vec<(Option<&CheckSlot>, Vec<Variable>)> =
-        field_slots.iter().map(|&s| (Some(s), Vec::new())).collect();
-    let mut composite_only = Vec::new();
-    let mut blind_spots = Vec::new();
+    let mut groups = VariableGroups {
+        by_check: slots.iter().filter(|s| s.id != CheckId::Composite).map(|s| (s, Vec::new())).collect(),
+        composite_only: Vec::new(),
+        blind_spots: Vec::new(),
+    };
     for (l, line) in reading.iter().enumerate() {
         for (p, &ch) in line.iter().enumerate() {
-            let Some(var) = variable_at(l, p, ch) else { continue };
+            let Some(var) = variable_at(ocr, classes, options, (l, p), ch) else { continue };
             for &(alt, _) in &var.options {
                 let covered = slots.iter().any(|s| in_slot(s, l, p));
                 if covered && char_value(alt).map(|v| v % 10) == char_value(ch).map(|v| v % 10) {
-                    blind_spots.push(BlindSpot {
+                    groups.blind_spots.push(BlindSpot {
                         at: Span::new(l as u8, p as u8, 1),
                         read: char::from(ch),
                         alternative: char::from(alt),
                     });
                 }
             }
-            if let Some(group) = groups.iter_mut().find(|(s, _)| s.is_some_and(|s| in_slot(s, l, p))) {
+            if let Some(group) = groups.by_check.iter_mut().find(|(s, _)| in_slot(s, l, p)) {
                 group.1.push(var);
             } else if composite.is_some_and(|c| in_slot(c, l, p)) {
-                composite_only.push(var);
+                groups.composite_only.push(var);
             }
         }
     }
+    groups
+}
 
-    // Rule 2: per group, the assignments that pass its own check (unchanged first when it passes).
+/// Rule 2: every full reading that passes every check, fewest changes then lowest cost first.
+/// Each group keeps its few best assignments that pass its own check (the composite-only group
+/// is not filtered: only the whole reading can be judged by the composite); their combinations
+/// are then checked whole, so the composite decides between field repairs that pass on their own.
+fn passing_readings(
+    reading: &[Vec<u8>],
+    groups: &VariableGroups,
+    slots: &[CheckSlot],
+    max_changes: usize,
+) -> Vec<Solution> {
     const KEEP: usize = 6;
     let mut group_options: Vec<Vec<Assignment>> = Vec::new();
-    for (slot, vars) in &groups {
-        let Some(slot) = slot else { continue };
-        let mut found = enumerate(&reading, vars, options.max_changes_per_field, |r| passes(r, slot));
+    for (slot, vars) in &groups.by_check {
+        let mut found = search::enumerate(reading, vars, max_changes, |r| check_passes(r, slot));
         found.truncate(KEEP);
         group_options.push(found);
     }
-    let mut composite_opts = enumerate(&reading, &composite_only, options.max_changes_per_field, |_| true);
+    let mut composite_opts = search::enumerate(reading, &groups.composite_only, max_changes, |_| true);
     composite_opts.truncate(KEEP);
     group_options.push(composite_opts);
 
-    // Combine: every field check from its group, the composite over the whole.
-    let mut best: Vec<Solution> = Vec::new();
+    let mut passing: Vec<Solution> = Vec::new();
     let mut combination = vec![0usize; group_options.len()];
     if group_options.iter().all(|g| !g.is_empty()) {
         loop {
-            let mut candidate = reading.clone();
+            let mut candidate = reading.to_vec();
             let (mut changes, mut total_cost, mut changed) = (0usize, 0.0f64, Vec::new());
             for ((group, &choice), gi) in group_options.iter().zip(&combination).zip(0..) {
                 if let Some(a) = group.get(choice) {
                     changes += a.changes.len();
                     total_cost += a.cost;
-                    let decided_by = groups.get(gi).and_then(|(s, _)| s.map(|s| s.id)).unwrap_or(CheckId::Composite);
+                    let decided_by = groups.by_check.get(gi).map_or(CheckId::Composite, |(s, _)| s.id);
                     for &(l, p, ch) in &a.changes {
                         if let Some(slot) = candidate.get_mut(l).and_then(|line| line.get_mut(p)) {
                             *slot = ch;
@@ -512,135 +636,60 @@ pub fn correct(lines: &[Vec<PositionCandidates>], options: &CorrectionOptions) -
                     }
                 }
             }
-            if slots.iter().all(|s| passes(&candidate, s)) {
-                best.push(Solution { changes, cost: total_cost, reading: candidate, changed });
+            if slots.iter().all(|s| check_passes(&candidate, s)) {
+                passing.push(Solution { changes, cost: total_cost, reading: candidate, changed });
             }
-            if !advance(&mut combination, &group_options) {
+            if !search::advance(&mut combination, &group_options) {
                 break;
             }
         }
     }
-    best.sort_by(|a, b| a.changes.cmp(&b.changes).then(a.cost.total_cmp(&b.cost)));
+    passing.sort_by(|a, b| a.changes.cmp(&b.changes).then(a.cost.total_cmp(&b.cost)));
+    passing
+}
 
-    // Readings with the fewest changes whose likelihood is within AMBIGUITY_RATIO of the best tie.
-    let tied: Vec<&Solution> = match best.first() {
-        Some(first) => {
-            best.iter().filter(|b| b.changes == first.changes && b.cost - first.cost < AMBIGUITY_RATIO.ln()).collect()
-        }
+/// Rule 3, ambiguity: the passing readings that tie with the best, with as few changes and within
+/// [`AMBIGUITY_RATIO`] of its likelihood. One is a correction; several are a reason to choose
+/// none, since picking by a thin margin would hide a coin toss behind a valid verdict.
+fn closest_readings(passing: &[Solution]) -> Vec<&Solution> {
+    match passing.first() {
+        Some(first) => passing
+            .iter()
+            .filter(|b| b.changes == first.changes && b.cost - first.cost < AMBIGUITY_RATIO.ln())
+            .collect(),
         None => Vec::new(),
-    };
-    let (outcome, alternatives) = match tied.as_slice() {
-        [] => (CorrectionOutcome::CheckDigitsStillFail, Vec::new()),
-        [only] => {
-            for &(l, p, ch, check) in &only.changed {
-                let from = reading.get(l).and_then(|line| line.get(p)).copied().unwrap_or(b'?');
-                let field = classes.get(l).and_then(|c| c.get(p)).and_then(|c| c.1);
-                let confidence = confidence_at(l, p);
-                substitutions.push(Substitution {
-                    at: Span::new(l as u8, p as u8, 1),
-                    from: char::from(from),
-                    to: char::from(ch),
-                    confidence,
-                    field,
-                    reason: SubstitutionReason::CheckDigit { check },
-                    explanation: format!(
-                        "{:?} read with confidence {confidence:.2}; the alternative {:?} makes the {check} pass",
-                        char::from(from),
-                        char::from(ch)
-                    ),
-                });
-            }
-            reading = only.reading.clone();
-            let outcome =
-                if substitutions.is_empty() { CorrectionOutcome::Unchanged } else { CorrectionOutcome::Corrected };
-            (outcome, Vec::new())
-        }
-        several => (CorrectionOutcome::Ambiguous, several.iter().map(|b| as_strings(&b.reading)).collect()),
-    };
-    // Rule 3: country codes, which no check digit covers.
-    substitutions.extend(repair_country_codes(&mut reading, &classes, &confidence_at));
-    let outcome = match outcome {
-        CorrectionOutcome::CheckDigitsStillFail | CorrectionOutcome::Ambiguous => outcome,
-        _ if substitutions.is_empty() => CorrectionOutcome::Unchanged,
-        _ => CorrectionOutcome::Corrected,
-    };
-    substitutions.sort_by_key(|s| (s.at.line, s.at.start));
-    blind_spots.retain(|b| !substitutions.iter().any(|s| s.at == b.at));
-    Correction {
-        lines: as_strings(&reading),
-        substitutions,
-        outcome,
-        alternatives,
-        blind_spots,
-        merged_reads: Vec::new(),
-        dropped_reads: Vec::new(),
     }
 }
 
-/// Replaces each issuing state or nationality that is no code in the ICAO table by the one code a
-/// single look-alike away, if exactly one is; returns what it changed.
-fn repair_country_codes(
-    reading: &mut [Vec<u8>],
+/// The substitutions of the one chosen reading, each naming the check that decided it.
+fn check_digit_substitutions(
+    reading: &[Vec<u8>],
+    chosen: &Solution,
+    ocr: &OcrCandidates,
     classes: &[Vec<PositionInfo>],
-    confidence_at: &dyn Fn(usize, usize) -> f32,
 ) -> Vec<Substitution> {
-    let mut substitutions = Vec::new();
-    for field in [FieldId::IssuingState, FieldId::Nationality] {
-        let Some((l, start)) = classes
-            .iter()
-            .enumerate()
-            .find_map(|(l, row)| row.iter().position(|info| info.1 == Some(field)).map(|p| (l, p)))
-        else {
-            continue;
-        };
-        let Some(code) = reading.get(l).and_then(|line| line.get(start..start + 3)).map(<[u8]>::to_vec) else {
-            continue;
-        };
-        let known = |code: &[u8]| {
-            let text = String::from_utf8_lossy(code);
-            super::countries::lookup(text.trim_end_matches('<')).is_some()
-        };
-        if known(&code) {
-            continue;
-        }
-        let mut found: Vec<(usize, u8)> = Vec::new();
-        for (i, &ch) in code.iter().enumerate() {
-            for alt in lookalikes(char::from(ch)).bytes().filter(u8::is_ascii_uppercase) {
-                let mut other = code.clone();
-                if let Some(slot) = other.get_mut(i) {
-                    *slot = alt;
-                }
-                if known(&other) {
-                    found.push((i, alt));
-                }
+    chosen
+        .changed
+        .iter()
+        .map(|&(l, p, ch, check)| {
+            let from = reading.get(l).and_then(|line| line.get(p)).copied().unwrap_or(b'?');
+            let field = classes.get(l).and_then(|c| c.get(p)).and_then(|c| c.1);
+            let confidence = ocr.confidence_at(l, p);
+            Substitution {
+                at: Span::new(l as u8, p as u8, 1),
+                from: char::from(from),
+                to: char::from(ch),
+                confidence,
+                field,
+                reason: SubstitutionReason::CheckDigit { check },
+                explanation: format!(
+                    "{:?} read with confidence {confidence:.2}; the alternative {:?} makes the {check} pass",
+                    char::from(from),
+                    char::from(ch)
+                ),
             }
-        }
-        let [(i, to)] = found.as_slice() else { continue };
-        let p = start + i;
-        let Some(slot) = reading.get_mut(l).and_then(|line| line.get_mut(p)) else { continue };
-        let from = *slot;
-        *slot = *to;
-        let read = String::from_utf8_lossy(&code).into_owned();
-        let fixed = {
-            let mut c = code.clone();
-            if let Some(s) = c.get_mut(*i) {
-                *s = *to;
-            }
-            String::from_utf8_lossy(&c).into_owned()
-        };
-        substitutions.push(Substitution {
-            at: Span::new(l as u8, p as u8, 1),
-            from: char::from(from),
-            to: char::from(*to),
-            confidence: confidence_at(l, p),
-            field: Some(field),
-            explanation: format!(
-                "{read:?} is no code in the ICAO table; {fixed:?}, one look-alike away, is the only one that close"
-            ),
-            reason: SubstitutionReason::CountryCode,
-        });
-    }
-    substitutions
+        })
+        .collect()
 }
 
 /// Two repairs with the same number of changes are told apart only when one is at least this many
@@ -656,79 +705,12 @@ struct Solution {
     changed: Vec<(usize, usize, u8, CheckId)>,
 }
 
-/// A set of changes and its cost (sum of negative log likelihood ratios).
-#[derive(Debug, Clone)]
-struct Assignment {
-    changes: Vec<(usize, usize, u8)>,
-    cost: f64,
-}
-
 fn cost(top: f64, alternative: f64) -> f64 {
     (top / alternative.clamp(1e-4, 1.0)).ln().max(0.0)
 }
 
 fn ascii(c: char) -> u8 {
     if c.is_ascii() { c.to_ascii_uppercase() as u8 } else { b'?' }
-}
-
-/// Every assignment of up to `max_changes` variables that satisfies `accept`, fewest changes and
-/// lowest cost first. The unchanged reading comes first when it is accepted.
-fn enumerate(
-    reading: &[Vec<u8>],
-    vars: &[Variable],
-    max_changes: usize,
-    accept: impl Fn(&[Vec<u8>]) -> bool,
-) -> Vec<Assignment> {
-    let mut found = Vec::new();
-    let mut work = reading.to_vec();
-    let mut chosen = Vec::new();
-    explore(&mut work, vars, 0, max_changes, &mut chosen, 0.0, &accept, &mut found);
-    found.sort_by(|a: &Assignment, b| a.changes.len().cmp(&b.changes.len()).then(a.cost.total_cmp(&b.cost)));
-    found
-}
-
-#[allow(clippy::too_many_arguments)] // A private recursive helper; bundling the state would add a type for one caller.
-fn explore(
-    work: &mut Vec<Vec<u8>>,
-    vars: &[Variable],
-    from: usize,
-    budget: usize,
-    chosen: &mut Vec<(usize, usize, u8)>,
-    cost_so_far: f64,
-    accept: &impl Fn(&[Vec<u8>]) -> bool,
-    found: &mut Vec<Assignment>,
-) {
-    if accept(work) {
-        found.push(Assignment { changes: chosen.clone(), cost: cost_so_far });
-    }
-    if budget == 0 {
-        return;
-    }
-    for (i, var) in vars.iter().enumerate().skip(from) {
-        let Some(original) = work.get(var.line).and_then(|l| l.get(var.col)).copied() else { continue };
-        for &(ch, c) in &var.options {
-            if let Some(slot) = work.get_mut(var.line).and_then(|l| l.get_mut(var.col)) {
-                *slot = ch;
-            }
-            chosen.push((var.line, var.col, ch));
-            explore(work, vars, i + 1, budget - 1, chosen, cost_so_far + c, accept, found);
-            chosen.pop();
-        }
-        if let Some(slot) = work.get_mut(var.line).and_then(|l| l.get_mut(var.col)) {
-            *slot = original;
-        }
-    }
-}
-
-fn advance(combination: &mut [usize], options: &[Vec<Assignment>]) -> bool {
-    for (index, group) in combination.iter_mut().zip(options) {
-        *index += 1;
-        if *index < group.len() {
-            return true;
-        }
-        *index = 0;
-    }
-    false
 }
 
 fn check_passes(reading: &[Vec<u8>], slot: &CheckSlot) -> bool {
@@ -787,167 +769,4 @@ pub fn candidates_from_text(text: &str, confidence: f32) -> Vec<Vec<PositionCand
         .filter(|l| !l.is_empty())
         .map(|l| l.chars().map(|ch| vec![Candidate { ch, confidence }]).collect())
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::charset::check_digit;
-
-    const TD3: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
-    /// ICAO 9303 Part 7 MRV-A specimen.
-    const MRVA: &str = "VIUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<";
-
-    fn set(c: &mut [Vec<PositionCandidates>], line: usize, col: usize, cands: &[(char, f32)]) {
-        c[line][col] = cands.iter().map(|&(ch, confidence)| Candidate { ch, confidence }).collect();
-    }
-
-    #[test]
-    fn a_clean_reading_is_unchanged() {
-        let c = correct(&candidates_from_text(TD3, 0.99), &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Unchanged);
-        assert!(c.substitutions.is_empty());
-    }
-
-    #[test]
-    fn a_visa_whose_v_was_read_as_n_is_read_as_a_visa_when_ocr_offers_v() {
-        let mut cands = candidates_from_text(MRVA, 0.99);
-        set(&mut cands, 0, 0, &[('N', 0.60), ('V', 0.30)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert_eq!(c.lines[0].chars().next(), Some('V'), "{c:?}");
-        assert_eq!(c.substitutions.len(), 1);
-        assert_eq!(c.substitutions[0].reason, SubstitutionReason::DocumentCode);
-        let checked = crate::check_text(
-            &c.lines.join("\n"),
-            &crate::dates::DatePolicy::new(crate::dates::CalendarDate::new(2026, 1, 1).unwrap()),
-        )
-        .unwrap();
-        assert_eq!(checked.format(), crate::layout::Format::MrvA);
-    }
-
-    #[test]
-    fn an_unknown_document_letter_without_an_icao_alternative_is_left_alone() {
-        let mut cands = candidates_from_text(MRVA, 0.99);
-        set(&mut cands, 0, 0, &[('N', 0.60), ('M', 0.30)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert_eq!(c.lines[0].chars().next(), Some('N'));
-        assert!(c.substitutions.iter().all(|s| s.reason != SubstitutionReason::DocumentCode));
-    }
-
-    #[test]
-    fn a_country_code_one_look_alike_from_exactly_one_code_takes_it_and_says_so() {
-        // Nationality (line 2, columns 11-13) read "VNH": only "VNM" is one look-alike away.
-        let text = TD3.replace("C36UTO740", "C36VNH740");
-        let c = correct(&candidates_from_text(&text, 0.99), &CorrectionOptions::default());
-        assert_eq!(&c.lines[1][10..13], "VNM", "{c:?}");
-        assert_eq!(c.outcome, CorrectionOutcome::Corrected);
-        let s = c.substitutions.iter().find(|s| s.reason == SubstitutionReason::CountryCode).unwrap();
-        assert_eq!((s.at, s.from, s.to, s.field), (Span::new(1, 12, 1), 'H', 'M', Some(FieldId::Nationality)));
-        assert!(s.explanation.contains("VNH"), "{}", s.explanation);
-    }
-
-    #[test]
-    fn a_country_code_near_two_codes_or_known_is_left_alone() {
-        // "GNR" is one look-alike from both "GBR" and "GNB": nothing tells them apart.
-        for code in ["GNR", "UTO"] {
-            let text = TD3.replace("C36UTO740", &format!("C36{code}740"));
-            let c = correct(&candidates_from_text(&text, 0.99), &CorrectionOptions::default());
-            assert_eq!(&c.lines[1][10..13], code, "{c:?}");
-            assert!(c.substitutions.iter().all(|s| s.reason != SubstitutionReason::CountryCode));
-        }
-    }
-
-    #[test]
-    fn a_letter_in_a_date_is_fixed_by_class() {
-        let mut cands = candidates_from_text(TD3, 0.99);
-        // Date of birth "740812": OCR reads the 0 at column 15 as O, confidently.
-        set(&mut cands, 1, 15, &[('O', 0.95)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Corrected, "{c:?}");
-        assert_eq!(c.lines[1], "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
-        assert_eq!(c.substitutions.len(), 1);
-        assert!(matches!(c.substitutions[0].reason, SubstitutionReason::CharacterClass { .. }));
-    }
-
-    #[test]
-    fn a_class_fix_never_hides_a_wrong_date() {
-        let mut cands = candidates_from_text(TD3, 0.99);
-        // A confident O where the date has 4: the class fix gives 0, which fails the check digit.
-        set(&mut cands, 1, 14, &[('O', 0.99)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert!(c.substitutions.iter().all(|s| matches!(s.reason, SubstitutionReason::CharacterClass { .. })));
-        assert_eq!(c.outcome, CorrectionOutcome::CheckDigitsStillFail);
-    }
-
-    #[test]
-    fn a_low_confidence_misread_in_a_document_number_is_fixed_by_its_check_digit() {
-        let mut cands = candidates_from_text(TD3, 0.99);
-        // "L898902C3": OCR reads the 0 at column 5 as O with low confidence, 0 as second choice.
-        set(&mut cands, 1, 5, &[('O', 0.55), ('0', 0.40)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Corrected, "{c:?}");
-        assert_eq!(c.lines[1], "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
-        assert_eq!(c.substitutions.len(), 1);
-        assert_eq!(c.substitutions[0].reason, SubstitutionReason::CheckDigit { check: CheckId::DocumentNumber });
-    }
-
-    #[test]
-    fn a_genuinely_wrong_check_digit_read_with_high_confidence_stays_wrong() {
-        let text = TD3.replace("L898902C36", "L898902C37");
-        let c = correct(&candidates_from_text(&text, 0.97), &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::CheckDigitsStillFail);
-        assert!(c.substitutions.is_empty());
-        assert_eq!(c.lines[1], "L898902C37UTO7408122F1204159ZE184226B<<<<<10");
-    }
-
-    /// The candidates for `text` with two competing single-character repairs of its document number:
-    /// the check digit at column 9 (printed `wrong`, alternative `right`), or the 9 at column 2.
-    fn two_repairs(text: &str, wrong: char, right: char) -> Vec<Vec<PositionCandidates>> {
-        let mut cands = candidates_from_text(text, 0.99);
-        set(&mut cands, 1, 9, &[(wrong, 0.5), (right, 0.45)]);
-        let line2 = text.lines().nth(1).unwrap().to_owned();
-        let nine_to = (b'0'..=b'9')
-            .map(char::from)
-            .find(|&d| {
-                let mut l = line2.clone();
-                l.replace_range(2..3, &d.to_string());
-                char::from(b'0' + check_digit([l.as_bytes()[..9].as_ref()])) == wrong
-            })
-            .unwrap();
-        set(&mut cands, 1, 2, &[('9', 0.5), (nine_to, 0.45)]);
-        cands
-    }
-
-    #[test]
-    fn the_composite_decides_between_two_field_repairs() {
-        let text = TD3.replace("L898902C36", "L898902C37");
-        let c = correct(&two_repairs(&text, '7', '6'), &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Corrected, "{c:?}");
-        assert_eq!(c.lines[1], "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
-    }
-
-    #[test]
-    fn two_equally_good_repairs_without_a_composite_are_ambiguous() {
-        let visa = "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C5XXX4009078F96121096ZE184226B<<<<<<";
-        let c = correct(&two_repairs(visa, '5', '4'), &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Ambiguous, "{c:?}");
-        assert_eq!(c.alternatives.len(), 2);
-        assert!(c.substitutions.is_empty(), "nothing is chosen when ambiguous");
-    }
-
-    #[test]
-    fn blind_spot_alternatives_are_listed() {
-        let mut cands = candidates_from_text(TD3, 0.99);
-        // '8' vs 'S' (28): congruent mod 10, no check digit can tell them apart.
-        set(&mut cands, 1, 1, &[('8', 0.6), ('S', 0.3)]);
-        let c = correct(&cands, &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::Unchanged, "{c:?}");
-        assert_eq!(c.blind_spots, [BlindSpot { at: Span::new(1, 1, 1), read: '8', alternative: 'S' }]);
-    }
-
-    #[test]
-    fn garbage_is_not_an_mrz() {
-        let c = correct(&candidates_from_text("HELLO\nWORLD", 0.9), &CorrectionOptions::default());
-        assert_eq!(c.outcome, CorrectionOutcome::NotAnMrz);
-    }
 }

@@ -196,43 +196,46 @@ const fn c(id: CheckId, line: u8, col: u8, covers: &'static [Span], field: Optio
 use CharClass::{Alphanumeric, Digits, Letters, Name, Sex};
 use FieldId as F;
 
-static TD3: Layout = Layout {
-    fields: &[
+/// The fields of TD3, TD2 and both visas: the same places on both lines, but for how long the
+/// name and the optional data are.
+const fn two_line_fields(name_len: u8, optional_len: u8) -> [FieldSpec; 9] {
+    [
         f(F::DocumentCode, 0, 0, 2, Letters),
         f(F::IssuingState, 0, 2, 3, Letters),
-        f(F::Name, 0, 5, 39, Name),
+        f(F::Name, 0, 5, name_len, Name),
         f(F::DocumentNumber, 1, 0, 9, Alphanumeric),
         f(F::Nationality, 1, 10, 3, Letters),
         f(F::DateOfBirth, 1, 13, 6, Digits),
         f(F::Sex, 1, 20, 1, Sex),
         f(F::DateOfExpiry, 1, 21, 6, Digits),
-        f(F::OptionalData, 1, 28, 14, Alphanumeric),
-    ],
+        f(F::OptionalData, 1, 28, optional_len, Alphanumeric),
+    ]
+}
+
+/// The document-number and date check digits of TD3, TD2 and both visas (all a visa has).
+const NUMBER_AND_DATE_CHECKS: [CheckSpec; 3] = [
+    c(CheckId::DocumentNumber, 1, 9, &[s(1, 0, 9)], Some(F::DocumentNumber)),
+    c(CheckId::DateOfBirth, 1, 19, &[s(1, 13, 6)], Some(F::DateOfBirth)),
+    c(CheckId::DateOfExpiry, 1, 27, &[s(1, 21, 6)], Some(F::DateOfExpiry)),
+];
+
+static TD3: Layout = Layout {
+    fields: &two_line_fields(39, 14),
     checks: &[
-        c(CheckId::DocumentNumber, 1, 9, &[s(1, 0, 9)], Some(F::DocumentNumber)),
-        c(CheckId::DateOfBirth, 1, 19, &[s(1, 13, 6)], Some(F::DateOfBirth)),
-        c(CheckId::DateOfExpiry, 1, 27, &[s(1, 21, 6)], Some(F::DateOfExpiry)),
+        NUMBER_AND_DATE_CHECKS[0],
+        NUMBER_AND_DATE_CHECKS[1],
+        NUMBER_AND_DATE_CHECKS[2],
         c(CheckId::OptionalData, 1, 42, &[s(1, 28, 14)], Some(F::OptionalData)),
         c(CheckId::Composite, 1, 43, &[s(1, 0, 10), s(1, 13, 7), s(1, 21, 22)], None),
     ],
 };
 
 static TD2: Layout = Layout {
-    fields: &[
-        f(F::DocumentCode, 0, 0, 2, Letters),
-        f(F::IssuingState, 0, 2, 3, Letters),
-        f(F::Name, 0, 5, 31, Name),
-        f(F::DocumentNumber, 1, 0, 9, Alphanumeric),
-        f(F::Nationality, 1, 10, 3, Letters),
-        f(F::DateOfBirth, 1, 13, 6, Digits),
-        f(F::Sex, 1, 20, 1, Sex),
-        f(F::DateOfExpiry, 1, 21, 6, Digits),
-        f(F::OptionalData, 1, 28, 7, Alphanumeric),
-    ],
+    fields: &two_line_fields(31, 7),
     checks: &[
-        c(CheckId::DocumentNumber, 1, 9, &[s(1, 0, 9)], Some(F::DocumentNumber)),
-        c(CheckId::DateOfBirth, 1, 19, &[s(1, 13, 6)], Some(F::DateOfBirth)),
-        c(CheckId::DateOfExpiry, 1, 27, &[s(1, 21, 6)], Some(F::DateOfExpiry)),
+        NUMBER_AND_DATE_CHECKS[0],
+        NUMBER_AND_DATE_CHECKS[1],
+        NUMBER_AND_DATE_CHECKS[2],
         c(CheckId::Composite, 1, 35, &[s(1, 0, 10), s(1, 13, 7), s(1, 21, 14)], None),
     ],
 };
@@ -258,41 +261,9 @@ static TD1: Layout = Layout {
     ],
 };
 
-static MRV_A: Layout = Layout {
-    fields: &[
-        f(F::DocumentCode, 0, 0, 2, Letters),
-        f(F::IssuingState, 0, 2, 3, Letters),
-        f(F::Name, 0, 5, 39, Name),
-        f(F::DocumentNumber, 1, 0, 9, Alphanumeric),
-        f(F::Nationality, 1, 10, 3, Letters),
-        f(F::DateOfBirth, 1, 13, 6, Digits),
-        f(F::Sex, 1, 20, 1, Sex),
-        f(F::DateOfExpiry, 1, 21, 6, Digits),
-        f(F::OptionalData, 1, 28, 16, Alphanumeric),
-    ],
-    checks: &MRV_CHECKS,
-};
+static MRV_A: Layout = Layout { fields: &two_line_fields(39, 16), checks: &NUMBER_AND_DATE_CHECKS };
 
-static MRV_B: Layout = Layout {
-    fields: &[
-        f(F::DocumentCode, 0, 0, 2, Letters),
-        f(F::IssuingState, 0, 2, 3, Letters),
-        f(F::Name, 0, 5, 31, Name),
-        f(F::DocumentNumber, 1, 0, 9, Alphanumeric),
-        f(F::Nationality, 1, 10, 3, Letters),
-        f(F::DateOfBirth, 1, 13, 6, Digits),
-        f(F::Sex, 1, 20, 1, Sex),
-        f(F::DateOfExpiry, 1, 21, 6, Digits),
-        f(F::OptionalData, 1, 28, 8, Alphanumeric),
-    ],
-    checks: &MRV_CHECKS,
-};
-
-static MRV_CHECKS: [CheckSpec; 3] = [
-    c(CheckId::DocumentNumber, 1, 9, &[s(1, 0, 9)], Some(F::DocumentNumber)),
-    c(CheckId::DateOfBirth, 1, 19, &[s(1, 13, 6)], Some(F::DateOfBirth)),
-    c(CheckId::DateOfExpiry, 1, 27, &[s(1, 21, 6)], Some(F::DateOfExpiry)),
-];
+static MRV_B: Layout = Layout { fields: &two_line_fields(31, 8), checks: &NUMBER_AND_DATE_CHECKS };
 
 static FRENCH_ID: Layout = Layout {
     fields: &[

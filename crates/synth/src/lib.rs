@@ -528,7 +528,7 @@ fn draw_card(fonts: &Fonts, rng: &mut Rng, plan: &MrzPlan, dpi: f32, look: Optio
     match look {
         Some(look) => page::render_sheet(fonts, rng, *format, identity, lines, dpi, look).image,
         None => {
-            let doc = render::render_document(fonts, rng, *format, identity, lines, dpi);
+            let doc = render::render_document(fonts, rng, *format, identity, lines, dpi, render::Hooks::default());
             degrade::rounded_card(&doc, Mm { dpi }.px(corner_mm(*format)))
         }
     }
@@ -654,7 +654,8 @@ fn without_mrz(job: &Job, fonts: &Fonts, rng: &mut Rng, variety: Variety) -> Res
             let card = match &look {
                 Some(look) => page::render_front(fonts, &mut rng.fork(), &identity, 300.0, look),
                 None => {
-                    let doc = render::render_card_front(fonts, &mut rng.fork(), &identity, 300.0);
+                    let doc =
+                        render::render_card_front(fonts, &mut rng.fork(), &identity, 300.0, render::Hooks::default());
                     degrade::rounded_card(&doc, Mm { dpi: 300.0 }.px(corner_mm(Format::Td1)))
                 }
             };

@@ -168,15 +168,7 @@ fn fields(format: Format, front: bool, id: &Identity, dates: DateStyle, rng: &mu
     let number = id.document_number.clone();
     let sex = id.visual_sex().to_owned();
     match (format, front) {
-        (Format::Td1, true) => vec![
-            (Field::Surname, up(&id.surname)),
-            (Field::GivenNames, up(&id.given_names)),
-            (Field::Sex, sex),
-            (Field::Nationality, nationality),
-            (Field::Birth, date(id.birth, dates)),
-            (Field::DocumentNo, number),
-            (Field::Expiry, date(id.expiry, dates)),
-        ],
+        (Format::Td1, true) => holder_cells(id, dates, sex, nationality, number),
         (Format::Td1, false) => vec![
             (Field::Issue, date(id.issue, dates)),
             (Field::PlaceOfBirth, id.place_of_birth.to_owned()),
@@ -209,17 +201,32 @@ fn fields(format: Format, front: bool, id: &Identity, dates: DateStyle, rng: &mu
             (Field::Birth, date(id.birth, dates)),
             (Field::Remarks, rng.pick_str(&["TOURISME", "AFFAIRES — BUSINESS", "ÉTUDES", "TRANSIT"], "").to_owned()),
         ],
-        _ => vec![
-            (Field::Surname, up(&id.surname)),
-            (Field::GivenNames, up(&id.given_names)),
-            (Field::Sex, sex),
-            (Field::Nationality, nationality),
-            (Field::Birth, date(id.birth, dates)),
-            (Field::DocumentNo, number),
-            (Field::Expiry, date(id.expiry, dates)),
-            (Field::Issue, date(id.issue, dates)),
-        ],
+        // Other formats: a card front's cells and the date of issue.
+        _ => {
+            let mut cells = holder_cells(id, dates, sex, nationality, number);
+            cells.push((Field::Issue, date(id.issue, dates)));
+            cells
+        }
     }
+}
+
+/// The holder's cells of a card front: name, sex, nationality, birth, number and expiry.
+fn holder_cells(
+    id: &Identity,
+    dates: DateStyle,
+    sex: String,
+    nationality: String,
+    number: String,
+) -> Vec<(Field, String)> {
+    vec![
+        (Field::Surname, id.surname.to_uppercase()),
+        (Field::GivenNames, id.given_names.to_uppercase()),
+        (Field::Sex, sex),
+        (Field::Nationality, nationality),
+        (Field::Birth, date(id.birth, dates)),
+        (Field::DocumentNo, number),
+        (Field::Expiry, date(id.expiry, dates)),
+    ]
 }
 
 /// Packs cells into rows: wide ones alone, the others `columns` at a time.

@@ -3,7 +3,7 @@
 //! converted at the target dpi, so a 150 dpi document is rendered, not resampled.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
-use image::{GrayImage, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 use imageproc::drawing::{
     draw_filled_circle_mut, draw_filled_ellipse_mut, draw_filled_rect_mut, draw_hollow_circle_mut,
 };
@@ -14,6 +14,12 @@ use docexam_mrz::layout::Format;
 use super::SynthError;
 use super::identity::{Identity, visual_date};
 use super::rng::Rng;
+
+mod layout;
+mod plain;
+
+pub use self::layout::{CellBox, PageLayout, RectMm, VizField};
+pub use self::plain::{render_picture, render_text_page};
 
 /// OCR-B (public domain, assets/fonts/LICENSE-OCRB.txt): the MRZ font, also the glyph matcher's templates.
 pub(crate) const OCRB_FONT: &[u8] = include_bytes!("../../../assets/fonts/OCRB.otf");
@@ -392,153 +398,8 @@ fn cells(pairs: &[(&str, String)]) -> Vec<Cell> {
     pairs.iter().map(|(l, v)| ((*l).to_owned(), v.clone())).collect()
 }
 
-/// A rectangle on a page, in millimetres from the page's top-left corner.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RectMm {
-    /// Left edge.
-    pub x: f32,
-    /// Top edge.
-    pub y: f32,
-    /// Width.
-    pub w: f32,
-    /// Height.
-    pub h: f32,
-}
-
-impl RectMm {
-    /// A rectangle.
-    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
-        Self { x, y, w, h }
-    }
-
-    /// The smallest rectangle holding both.
-    pub fn union(self, other: RectMm) -> RectMm {
-        let (x, y) = (self.x.min(other.x), self.y.min(other.y));
-        let right = (self.x + self.w).max(other.x + other.w);
-        let bottom = (self.y + self.h).max(other.y + other.h);
-        RectMm { x, y, w: right - x, h: bottom - y }
-    }
-
-    /// Grown by `by` on every side.
-    pub fn grow(self, by: f32) -> RectMm {
-        RectMm { x: self.x - by, y: self.y - by, w: self.w + 2.0 * by, h: self.h + 2.0 * by }
-    }
-}
-
-/// What a labelled cell of the visual zone holds (from its printed label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VizField {
-    /// Document type.
-    Type,
-    /// Issuing-state code.
-    Code,
-    /// Document number.
-    Number,
-    /// Surname.
-    Surname,
-    /// Given names.
-    GivenNames,
-    /// Surname and given names in one cell (visas).
-    FullName,
-    /// Nationality.
-    Nationality,
-    /// Date of birth.
-    Birth,
-    /// Sex.
-    Sex,
-    /// Place of birth.
-    PlaceOfBirth,
-    /// Date of issue (visas: valid from).
-    Issue,
-    /// Issuing authority.
-    Authority,
-    /// Date of expiry (visas: valid until).
-    Expiry,
-    /// Anything else (height, entries, remarks).
-    Other,
-}
-
-impl VizField {
-    fn of_label(label: &str) -> Self {
-        let first = label.split(" / ").next().unwrap_or(label);
-        match first {
-            "Type" => VizField::Type,
-            "Code" => VizField::Code,
-            "Passport No." | "Document No." | "Number" => VizField::Number,
-            "Surname" => VizField::Surname,
-            "Given names" => VizField::GivenNames,
-            "Surname, given names" => VizField::FullName,
-            "Nationality" => VizField::Nationality,
-            "Date of birth" => VizField::Birth,
-            "Sex" => VizField::Sex,
-            "Place of birth" => VizField::PlaceOfBirth,
-            "Date of issue" | "Valid from" => VizField::Issue,
-            "Authority" => VizField::Authority,
-            "Date of expiry" | "Until" => VizField::Expiry,
-            _ => VizField::Other,
-        }
-    }
-}
-
-/// Where one labelled value of the visual zone is printed (see [`draw_fields`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CellBox {
-    /// What it holds.
-    pub field: VizField,
-    /// The whole cell (label and value).
-    pub rect: RectMm,
-    /// Baseline of the value.
-    pub value_baseline_mm: f32,
-    /// Capital height of the value (before shrinking to fit).
-    pub value_cap_mm: f32,
-}
-
-impl CellBox {
-    /// The band of the value (from a little above its capitals to a little below the baseline).
-    pub fn value_rect(&self) -> RectMm {
-        let top = self.value_baseline_mm - self.value_cap_mm * 1.25;
-        RectMm::new(self.rect.x - 0.3, top, self.rect.w, self.value_cap_mm * 1.6)
-    }
-}
-
-/// Where things are on a rendered page, in millimetres: what [`document_layout`] and
-/// [`card_front_layout`] know without drawing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageLayout {
-    /// Width and height of the page.
-    pub size_mm: (f32, f32),
-    /// The main portrait (none on a card back).
-    pub portrait: Option<RectMm>,
-    /// The printed secondary portrait, where the page has one (card backs).
-    pub ghost: Option<RectMm>,
-    /// The labelled values of the visual zone, row by row.
-    pub cells: Vec<CellBox>,
-    /// The MRZ (none on a card front).
-    pub mrz: Option<MrzPlacement>,
-    /// MRZ lines and characters per line.
-    pub mrz_shape: (usize, usize),
-}
-
-impl PageLayout {
-    /// The first cell holding `field`.
-    pub fn cell(&self, field: VizField) -> Option<&CellBox> {
-        self.cells.iter().find(|c| c.field == field)
-    }
-
-    /// The cells of MRZ line `line` (0-based) from column `first` to `last` (inclusive).
-    pub fn mrz_cells(&self, line: usize, first: usize, last: usize) -> Option<RectMm> {
-        let place = self.mrz?;
-        let (count, _) = self.mrz_shape;
-        let baseline = place.last_baseline_mm - (count.saturating_sub(1 + line)) as f32 * MRZ_LINE_PITCH_MM;
-        let top = baseline - place.cap_mm - 0.6;
-        let x = place.left_mm + first as f32 * MRZ_PITCH_MM;
-        let w = (last.saturating_sub(first) + 1) as f32 * MRZ_PITCH_MM;
-        Some(RectMm::new(x, top, w, place.cap_mm + 1.2))
-    }
-}
-
-/// Optional inputs of [`render_document_with`] and [`render_card_front_with`]; the default draws
-/// exactly what [`render_document`] and [`render_card_front`] draw.
+/// Optional inputs of [`render_document`] and [`render_card_front`]; with the default, everything
+/// is drawn from the generator.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hooks<'a> {
     /// Where the MRZ goes (default: drawn from the generator first).
@@ -691,21 +552,9 @@ pub fn document_layout(format: Format, place: MrzPlacement, lines: usize) -> Pag
     }
 }
 
-/// The data page (or card back, or visa) of `format` with `lines` printed as the MRZ.
+/// The data page (or card back, or visa) of `format`: the visual zone from `id`, the MRZ from
+/// `lines` (they need not agree); with `Hooks::default()` everything else comes from `rng`.
 pub fn render_document(
-    fonts: &Fonts,
-    rng: &mut Rng,
-    format: Format,
-    id: &Identity,
-    lines: &[String],
-    dpi: f32,
-) -> RgbImage {
-    render_document_with(fonts, rng, format, id, lines, dpi, Hooks::default())
-}
-
-/// [`render_document`] with [`Hooks`]: the visual zone from `id`, the MRZ from `lines` (they need
-/// not agree).
-pub fn render_document_with(
     fonts: &Fonts,
     rng: &mut Rng,
     format: Format,
@@ -805,13 +654,8 @@ pub fn card_front_layout() -> PageLayout {
     }
 }
 
-/// The front of an identity card: portrait, visual zone, no MRZ.
-pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32) -> RgbImage {
-    render_card_front_with(fonts, rng, id, dpi, Hooks::default())
-}
-
-/// [`render_card_front`] with [`Hooks`] (only `face` applies).
-pub fn render_card_front_with(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32, hooks: Hooks<'_>) -> RgbImage {
+/// The front of an identity card: portrait, visual zone, no MRZ (of the hooks, only `face` applies).
+pub fn render_card_front(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: f32, hooks: Hooks<'_>) -> RgbImage {
     let mm = Mm { dpi };
     let (w_mm, h_mm) = document_size(Format::Td1);
     let (w, h) = mm.size(w_mm, h_mm);
@@ -828,164 +672,5 @@ pub fn render_card_front_with(fonts: &Fonts, rng: &mut Rng, id: &Identity, dpi: 
     paste(&mut img, &face, mm.ipx(at.x), mm.ipx(at.y), 1.0);
     draw_fields(&mut img, fonts, mm, card_front_grid(), &card_front_rows(id), ink);
     signature(&mut img, &mut rng.fork(), mm, 5.0, 44.5, 22.0, 7.0);
-    img
-}
-
-/// Words for pages of ordinary text (several languages, with diacritics).
-const WORDS: &[&str] = &[
-    "the",
-    "traveller",
-    "présente",
-    "son",
-    "passeport",
-    "à",
-    "la",
-    "frontière",
-    "und",
-    "die",
-    "Prüfung",
-    "dauert",
-    "nur",
-    "wenige",
-    "Minuten",
-    "el",
-    "funcionario",
-    "revisa",
-    "los",
-    "datos",
-    "of",
-    "document",
-    "was",
-    "issued",
-    "in",
-    "city",
-    "hall",
-    "Ærø",
-    "ferry",
-    "sails",
-    "at",
-    "seven",
-    "o'clock",
-    "każdy",
-    "wniosek",
-    "jest",
-    "sprawdzany",
-    "ręcznie",
-    "número",
-    "de",
-    "teléfono",
-    "résidence",
-    "Straße",
-    "für",
-    "and",
-    "a",
-    "visa",
-    "application",
-    "form",
-    "must",
-    "be",
-    "signed",
-    "by",
-    "applicant",
-    "naïve",
-    "café",
-    "façade",
-    "Smørrebrød",
-    "Åland",
-    "İstanbul",
-    "şehir",
-    "merkezi",
-    "2024",
-    "17",
-    "page",
-    "12",
-    "of",
-    "annual",
-    "report",
-    "council",
-    "meeting",
-    "budget",
-];
-
-/// A page of ordinary text: a title and several justified-looking paragraphs; grey.
-pub fn render_text_page(fonts: &Fonts, rng: &mut Rng, dpi: f32) -> GrayImage {
-    let mm = Mm { dpi };
-    let (w_mm, h_mm) = (148.0, 210.0);
-    let (w, h) = mm.size(w_mm, h_mm);
-    let paper = rng.int(238, 252) as u8;
-    let mut img = RgbImage::from_pixel(w, h, Rgb([paper, paper, paper]));
-    let ink = Rgb([25, 25, 25]);
-    let margin = 16.0;
-    let mut y = 22.0;
-    let title: Vec<&str> = (0..rng.int(3, 6)).map(|_| rng.pick_str(WORDS, "report")).collect();
-    let mut title = title.join(" ");
-    if let Some(first) = title.get(..1) {
-        title = format!("{}{}", first.to_uppercase(), title.get(1..).unwrap_or(""));
-    }
-    let title_pen = Pen { font: &fonts.sans, cap_px: mm.px(4.0), ink };
-    draw_text_fit(&mut img, title_pen, mm.px(margin), mm.px(y), mm.px(w_mm - 2.0 * margin), &title);
-    y += 10.0;
-    let cap = rng.range_f32(2.2, 2.8);
-    let leading = cap * 2.1;
-    let max_w = mm.px(w_mm - 2.0 * margin);
-    let body = Pen { font: &fonts.sans, cap_px: mm.px(cap), ink };
-    while y < h_mm - 25.0 {
-        let words = rng.int(25, 70);
-        let mut line = String::new();
-        for i in 0..words {
-            let mut word = rng.pick_str(WORDS, "text").to_owned();
-            if i == 0 {
-                word = word.chars().enumerate().map(|(k, c)| if k == 0 { c.to_ascii_uppercase() } else { c }).collect();
-            }
-            let candidate = if line.is_empty() { word.clone() } else { format!("{line} {word}") };
-            if text_width(&fonts.sans, mm.px(cap), &candidate) > max_w {
-                draw_text(&mut img, body, mm.px(margin), mm.px(y), &line);
-                y += leading;
-                line = word;
-                if y > h_mm - 25.0 {
-                    break;
-                }
-            } else {
-                line = candidate;
-            }
-        }
-        if y <= h_mm - 25.0 {
-            line.push('.');
-            draw_text(&mut img, body, mm.px(margin), mm.px(y), &line);
-        }
-        y += leading * 1.8;
-    }
-    let page = format!("— {} —", rng.int(2, 40));
-    draw_text(&mut img, Pen { cap_px: mm.px(2.2), ..body }, mm.px(w_mm / 2.0 - 5.0), mm.px(h_mm - 12.0), &page);
-    image::DynamicImage::ImageRgb8(img).into_luma8()
-}
-
-/// A photo-like picture: sky and ground gradients, shapes, a little grain. No text at all.
-pub fn render_picture(rng: &mut Rng, w: u32, h: u32) -> RgbImage {
-    let sky = [rng.int(90, 160) as f32, rng.int(130, 190) as f32, rng.int(180, 240) as f32];
-    let ground = [rng.int(50, 120) as f32, rng.int(70, 140) as f32, rng.int(30, 90) as f32];
-    let horizon = h as f32 * rng.range_f32(0.4, 0.7);
-    let mut img = RgbImage::from_fn(w, h, |x, y| {
-        let (xf, yf) = (x as f32, y as f32);
-        let wave = 12.0 * (xf / 90.0).sin() + 25.0 * (xf / 400.0).cos();
-        let rgb = if yf < horizon + wave {
-            let t = yf / horizon.max(1.0);
-            sky.map(|v| v * (1.0 - 0.3 * t) + 60.0 * t)
-        } else {
-            let t = (yf - horizon) / (h as f32 - horizon).max(1.0);
-            ground.map(|v| v * (1.0 - 0.4 * t) + 10.0 * (xf / 37.0).sin())
-        };
-        Rgb(rgb.map(|v| v.clamp(0.0, 255.0) as u8))
-    });
-    for _ in 0..rng.int(4, 12) {
-        let colour = Rgb([rng.int(20, 240) as u8, rng.int(20, 240) as u8, rng.int(20, 240) as u8]);
-        let (cx, cy) = (rng.int(0, i64::from(w)) as i32, rng.int(0, i64::from(h)) as i32);
-        let (rx, ry) = (rng.int(20, i64::from(w / 5)) as i32, rng.int(20, i64::from(h / 4)) as i32);
-        if rng.chance(0.5) {
-            draw_filled_ellipse_mut(&mut img, (cx, cy), rx, ry, colour);
-        } else {
-            draw_filled_rect_mut(&mut img, Rect::at(cx - rx, cy - ry).of_size(rx as u32 * 2, ry as u32), colour);
-        }
-    }
     img
 }
