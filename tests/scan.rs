@@ -42,8 +42,8 @@ fn truth() -> Vec<Value> {
 
 #[test]
 fn bad_files_are_errors_and_the_others_still_succeed() {
-    let dir = std::env::temp_dir().join(format!("docexam-scan-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = tempfile::TempDir::new().unwrap();
+    let dir = scratch.path();
     let text = dir.join("notes.png");
     std::fs::write(&text, "this is not an image").unwrap();
     let empty = dir.join("empty.jpg");
@@ -71,7 +71,6 @@ fn bad_files_are_errors_and_the_others_still_succeed() {
     for key in ["format", "fields", "checks", "corrections", "orientation", "timing_ms"] {
         assert!(results[1].get(key).is_some(), "missing {key}");
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The committed set: no wrong reading is ever reported valid, no MRZ is reported where there is

@@ -190,8 +190,9 @@ fn the_scanner_reads_the_re_printed_mrz_as_planted() {
 #[test]
 #[ignore = "renders all 24 documents; run with --release -- --ignored"]
 fn full_regeneration_is_byte_identical() {
-    let dir = std::env::temp_dir().join(format!("docexam-training-pack-{}", std::process::id()));
-    let key = pack::generate_pack(&dir, ID, SEED, REFERENCE, COUNT).unwrap();
+    let scratch = tempfile::TempDir::new().unwrap();
+    let dir = scratch.path();
+    let key = pack::generate_pack(dir, ID, SEED, REFERENCE, COUNT).unwrap();
     let mut files: Vec<String> = key.documents.iter().map(|d| d.image.clone()).collect();
     files.push(KEY_FILE.to_owned());
     for file in &files {
@@ -199,5 +200,4 @@ fn full_regeneration_is_byte_identical() {
         let stored = std::fs::read(pack_dir().join(file)).unwrap();
         assert!(fresh == stored, "{file} differs");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
