@@ -5,8 +5,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
+use super::csv_rows::BOM;
 use super::read::{ExportedRecord, RecordReader, read_up_to};
-use super::{BOM, ExportFormat, Proof, export_message, file_name_of, proof_path_for, read_proof};
+use super::{ExportFormat, Proof, export_message, file_name_of, proof_path_for, read_proof};
 use crate::AuditError;
 use crate::chain::{checkpoint_message, leaf_hash};
 use crate::log::personal_data_commitment;

@@ -8,10 +8,9 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{
-    BOM, ExportFormat, HUMAN_COLUMNS, MAX_RECORD_BYTES, PERSONAL_COLUMNS, csv_header, inspection_cells,
-    neutralise_cell, personal_cells,
-};
+use super::csv_rows::{BOM, HUMAN_COLUMNS, PERSONAL_COLUMNS, csv_header, neutralise_cell, personal_cells};
+use super::leaf_cells::inspection_cells;
+use super::{ExportFormat, MAX_RECORD_BYTES};
 use crate::AuditError;
 use crate::verify::FindingKind;
 use docexam_exam::digest::from_hex;
