@@ -604,4 +604,14 @@ mod tests {
         );
         assert_eq!(describe_admin(EntryKind::Purge, b"{}"), None);
     }
+
+    #[test]
+    fn every_grouping_parses_from_its_name_and_nothing_else_does() {
+        for by in GroupBy::ALL {
+            assert_eq!(by.name().parse::<GroupBy>(), Ok(by));
+            assert_eq!(by.to_string(), by.name());
+        }
+        assert!("fraud_type".parse::<GroupBy>().is_err());
+        assert!("".parse::<GroupBy>().is_err());
+    }
 }

@@ -36,6 +36,49 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// Every grouping, in the order `audit stats --by` lists them.
+    pub const ALL: [GroupBy; 7] = [
+        GroupBy::Outcome,
+        GroupBy::FraudType,
+        GroupBy::Nationality,
+        GroupBy::Officer,
+        GroupBy::Hour,
+        GroupBy::Day,
+        GroupBy::RefusalReason,
+    ];
+
+    /// The spelling `audit stats --by` accepts.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Outcome => "outcome",
+            GroupBy::FraudType => "fraud-type",
+            GroupBy::Nationality => "nationality",
+            GroupBy::Officer => "officer",
+            GroupBy::Hour => "hour",
+            GroupBy::Day => "day",
+            GroupBy::RefusalReason => "refusal-reason",
+        }
+    }
+
+    /// What the grouping counts, in a line of help text.
+    pub fn help(self) -> &'static str {
+        match self {
+            GroupBy::Outcome => "Decision outcome",
+            GroupBy::FraudType => {
+                "Failure codes of failed items (CF, FG-PS, ...); an inspection counts once per code, \"none\" without a failure"
+            }
+            GroupBy::Nationality => "Nationality from the MRZ",
+            GroupBy::Officer => "Officer id",
+            GroupBy::Hour => "Hour of the day (UTC) the inspection was decided",
+            GroupBy::Day => {
+                "Day (UTC) the inspection was decided, YYYY-MM-DD, in date order (days without inspections are left out)"
+            }
+            GroupBy::RefusalReason => {
+                "Refusal grounds A-I of the decision; an inspection counts once per ground, \"none\" without one"
+            }
+        }
+    }
+
     /// The name of the key column.
     pub fn key_name(self) -> &'static str {
         match self {
@@ -47,6 +90,24 @@ impl GroupBy {
             GroupBy::Day => "day",
             GroupBy::RefusalReason => "refusal_reason",
         }
+    }
+}
+
+impl std::fmt::Display for GroupBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for GroupBy {
+    type Err = String;
+
+    /// The grouping spelled [`GroupBy::name`].
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        GroupBy::ALL.into_iter().find(|by| by.name() == text).ok_or_else(|| {
+            let names: Vec<&str> = GroupBy::ALL.iter().map(|by| by.name()).collect();
+            format!("{text:?} is not a grouping; use one of {}", names.join(", "))
+        })
     }
 }
 
