@@ -507,10 +507,8 @@ mod tests {
 
     #[test]
     fn imported_desks_are_listed_after_the_own_records_and_counted_but_only_their_inspections() {
-        let dir = std::env::temp_dir().join(format!("docexam-query-imported-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("audit.sqlite");
+        let dir = tempfile::Builder::new().prefix("docexam-query-imported-").tempdir().unwrap();
+        let path = dir.path().join("audit.sqlite");
         let log = super::super::AuditLog::open(&path, &super::super::OpenOptions::default()).unwrap();
         let at = "2026-01-02T08:59:59Z";
         let imported = [
@@ -580,7 +578,7 @@ mod tests {
         let fraud = reader.stats(GroupBy::FraudType, None).unwrap();
         assert_eq!(keyed(&fraud), vec![("CF", 1), ("none", 1)]);
         drop(reader);
-        std::fs::remove_dir_all(&dir).unwrap();
+        dir.close().unwrap();
     }
 
     #[test]

@@ -125,14 +125,16 @@ mod tests {
         }
     }
 
-    /// A file name of its own in the temp folder (each test removes its file).
-    fn temp_file(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("docexam-export-unit-{}-{name}", std::process::id()))
+    /// A file of its own in a fresh temp folder, removed with the returned guard.
+    fn temp_file(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::Builder::new().prefix("docexam-export-unit-").tempdir().unwrap();
+        let path = dir.path().join(name);
+        (dir, path)
     }
 
     #[test]
     fn a_proof_round_trips_through_its_file() {
-        let path = temp_file("round-trip.proof.json");
+        let (_dir, path) = temp_file("round-trip.proof.json");
         let proof = sample_proof();
         std::fs::write(&path, serde_json::to_vec_pretty(&proof).unwrap()).unwrap();
         assert_eq!(read_proof(&path).unwrap().unwrap(), proof);
@@ -142,12 +144,11 @@ mod tests {
         {
             assert!(text.contains(key), "{key} missing from {text}");
         }
-        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
     fn malformed_proofs_are_findings_and_newer_versions_are_errors() {
-        let path = temp_file("bad.proof.json");
+        let (_dir, path) = temp_file("bad.proof.json");
         std::fs::write(&path, b"{not json").unwrap();
         assert!(read_proof(&path).unwrap().is_err());
         let mut proof = serde_json::to_value(sample_proof()).unwrap();
