@@ -4,8 +4,9 @@
 //! gets a clear message saying the record was NOT recorded, nothing acknowledged is lost, and the
 //! log still verifies.
 //!
-//! Some variants need `mount` (a tmpfs, a read-only bind mount) or `chattr`: they run when the
-//! test process may use them (root with the capabilities) and say so on stderr when skipped.
+//! Some variants need `mount` (a tmpfs, a read-only bind mount) or `chattr`, so root with
+//! CAP_SYS_ADMIN and CAP_LINUX_IMMUTABLE, as CI has: where they cannot run they fail saying so
+//! (a test that passes without testing would hide a lost check).
 
 #[path = "common/audit.rs"]
 mod audit_common;
@@ -91,6 +92,11 @@ fn over_the_file_size_limit_the_writer_stops_cleanly_and_nothing_acknowledged_is
     assert_appends_resume(&db, 5);
 }
 
+/// Why a mount test fails where it cannot mount: these tests run as root (CI's fresh VM is), and
+/// one that cannot do what it tests must fail rather than pass without testing.
+const NEEDS_MOUNT: &str = "mount failed: this test needs root with CAP_SYS_ADMIN (as in CI); \
+                           run the audit fault tests as root";
+
 /// A tmpfs mount, unmounted on drop.
 struct Mount(PathBuf);
 
@@ -132,13 +138,7 @@ impl Drop for Mount {
 #[test]
 fn on_a_full_tmpfs_the_writer_stops_cleanly_and_appends_resume_once_there_is_room() {
     let scratch = Scratch::new("tmpfs");
-    let Some(mount) = Mount::tmpfs(scratch.path(), "1m") else {
-        eprintln!(
-            "SKIPPED: cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); \
-             the file size limit test covers a full disk"
-        );
-        return;
-    };
+    let mount = Mount::tmpfs(scratch.path(), "1m").expect(NEEDS_MOUNT);
     let db = scratch.db();
     drop(new_log(&db, 2));
     let output = audit(&db, &["append-loop", "--json", fixture().to_str().unwrap()], None);
@@ -186,13 +186,11 @@ fn an_immutable_database_file_refuses_a_record_saying_read_only_and_is_untouched
     let scratch = Scratch::new("immutable");
     let db = closed_log_in(scratch.path());
     let chattr = |flag: &str| Command::new("chattr").arg(flag).arg(&db).stderr(Stdio::null()).status();
-    if !chattr("+i").is_ok_and(|s| s.success()) {
-        eprintln!(
-            "SKIPPED: chattr +i is not available here \
-             (no CAP_LINUX_IMMUTABLE, or no such attribute on this file system)"
-        );
-        return;
-    }
+    assert!(
+        chattr("+i").is_ok_and(|s| s.success()),
+        "chattr +i failed: this test needs root with CAP_LINUX_IMMUTABLE on a file system with the \
+         immutable attribute (ext4, xfs, tmpfs), as in CI"
+    );
     let (output, error) = attempt_read_only(&db, 4, || {
         chattr("-i").unwrap();
     });
@@ -205,10 +203,7 @@ fn on_a_read_only_mount_a_record_is_refused_and_the_log_is_untouched() {
     let scratch = Scratch::new("ro-mount");
     let dir = scratch.join("desk");
     let db = closed_log_in(&dir);
-    let Some(mount) = Mount::read_only_bind(&dir) else {
-        eprintln!("SKIPPED: cannot bind-mount read-only here (not root, or no CAP_SYS_ADMIN)");
-        return;
-    };
+    let mount = Mount::read_only_bind(&dir).expect(NEEDS_MOUNT);
     attempt_read_only(&db, 4, move || drop(mount));
 }
 
@@ -219,10 +214,7 @@ fn on_a_read_only_mount_the_refusal_says_read_only_and_not_recorded() {
     let scratch = Scratch::new("ro-mount-message");
     let dir = scratch.join("desk");
     let db = closed_log_in(&dir);
-    let Some(mount) = Mount::read_only_bind(&dir) else {
-        eprintln!("SKIPPED: cannot bind-mount read-only here (not root, or no CAP_SYS_ADMIN)");
-        return;
-    };
+    let mount = Mount::read_only_bind(&dir).expect(NEEDS_MOUNT);
     let (output, error) = attempt_read_only(&db, 4, move || drop(mount));
     assert!(matches!(error, AuditError::ReadOnly { .. }), "{error:?}");
     assert_clear_failure(&output, &["is read-only"]);
@@ -234,10 +226,7 @@ fn a_log_on_a_read_only_mount_still_verifies() {
     let scratch = Scratch::new("ro-verify");
     let dir = scratch.join("archive");
     let db = closed_log_in(&dir);
-    let Some(mount) = Mount::read_only_bind(&dir) else {
-        eprintln!("SKIPPED: cannot bind-mount read-only here (not root, or no CAP_SYS_ADMIN)");
-        return;
-    };
+    let mount = Mount::read_only_bind(&dir).expect(NEEDS_MOUNT);
     let report = verify_database(&db);
     drop(mount);
     assert!(report.as_ref().is_ok_and(docexam_audit::VerifyReport::intact), "{report:?}");

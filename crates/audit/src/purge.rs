@@ -148,11 +148,9 @@ mod tests {
         assert_eq!(covered_records(rows, date("2026-02-01")), vec![2, 4]);
     }
 
-    fn temp_log(name: &str) -> (std::path::PathBuf, AuditLog) {
-        let dir = std::env::temp_dir().join(format!("docexam-purge-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("audit.sqlite");
+    fn temp_log(name: &str) -> (tempfile::TempDir, AuditLog) {
+        let dir = tempfile::Builder::new().prefix(&format!("docexam-purge-{name}-")).tempdir().unwrap();
+        let path = dir.path().join("audit.sqlite");
         let log = AuditLog::open(&path, &super::super::OpenOptions::default()).unwrap();
         (dir, log)
     }
@@ -168,6 +166,6 @@ mod tests {
         let report = super::super::verify_database(log.path()).unwrap();
         assert!(report.intact(), "{:?}", report.findings);
         drop(log);
-        std::fs::remove_dir_all(dir).unwrap();
+        dir.close().unwrap();
     }
 }

@@ -321,17 +321,10 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), AuditError> {
 mod tests {
     use super::*;
 
-    fn temp_db(name: &str) -> (std::path::PathBuf, impl Drop) {
-        struct Cleanup(std::path::PathBuf);
-        impl Drop for Cleanup {
-            fn drop(&mut self) {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
-        let dir = std::env::temp_dir().join(format!("docexam-schema-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        (dir.join("audit.sqlite"), Cleanup(dir))
+    /// A database path in a fresh folder, removed with the returned guard.
+    fn temp_db(name: &str) -> (std::path::PathBuf, tempfile::TempDir) {
+        let dir = tempfile::Builder::new().prefix(&format!("docexam-schema-{name}-")).tempdir().unwrap();
+        (dir.path().join("audit.sqlite"), dir)
     }
 
     #[test]

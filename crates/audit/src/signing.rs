@@ -145,17 +145,14 @@ pub fn fingerprint(public_key: &[u8; 32]) -> String {
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("docexam-key-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new().prefix(&format!("docexam-key-{name}-")).tempdir().unwrap()
     }
 
     #[test]
     fn a_created_key_is_private_reloads_and_signs() {
         let dir = temp_dir("create");
-        let path = key_path_for(&dir.join("audit.sqlite"));
+        let path = key_path_for(&dir.path().join("audit.sqlite"));
         assert!(path.ends_with("audit.sqlite.signing-key"));
         let key = DeskKey::create(&path).unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
@@ -168,23 +165,23 @@ mod tests {
         let mut flipped = signature;
         flipped[10] ^= 1;
         assert!(!verify_signature(&key.public(), b"message", &flipped));
-        let other = DeskKey::create(&dir.join("other.key")).unwrap();
+        let other = DeskKey::create(&dir.path().join("other.key")).unwrap();
         assert!(!verify_signature(&other.public(), b"message", &signature));
-        std::fs::remove_dir_all(&dir).unwrap();
+        dir.close().unwrap();
     }
 
     #[test]
     fn loose_permissions_and_damaged_files_are_refused() {
         let dir = temp_dir("bad");
-        let path = dir.join("k");
+        let path = dir.path().join("k");
         DeskKey::create(&path).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(DeskKey::load(&path).unwrap_err().to_string().contains("chmod 600"));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::fs::write(&path, format!("{KEY_FILE_HEADER}\nnot hex\n")).unwrap();
         assert!(DeskKey::load(&path).unwrap_err().to_string().contains("damaged"));
-        assert!(DeskKey::load(&dir.join("absent")).unwrap_err().to_string().contains("missing"));
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(DeskKey::load(&dir.path().join("absent")).unwrap_err().to_string().contains("missing"));
+        dir.close().unwrap();
     }
 
     #[test]

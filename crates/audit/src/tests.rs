@@ -13,24 +13,15 @@ use docexam_mrz::report::MrzReport;
 
 const SPECIMEN: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
 
-struct TempDir(PathBuf);
+struct TempDir(tempfile::TempDir);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("docexam-audit-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
+        Self(tempfile::Builder::new().prefix(&format!("docexam-audit-{name}-")).tempdir().unwrap())
     }
 
     fn db(&self) -> PathBuf {
-        self.0.join("audit.sqlite")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.0.path().join("audit.sqlite")
     }
 }
 
@@ -97,7 +88,7 @@ fn a_chosen_desk_id_is_kept_and_a_bad_one_refused() {
 fn another_desks_key_file_is_refused() {
     let dir = TempDir::new("wrong-key");
     drop(open(&dir.db()));
-    let other = dir.0.join("other.sqlite");
+    let other = dir.0.path().join("other.sqlite");
     drop(open(&other));
     std::fs::copy(signing::key_path_for(&other), signing::key_path_for(&dir.db())).unwrap();
     let refused = AuditLog::open(&dir.db(), &OpenOptions::default());

@@ -349,24 +349,15 @@ mod tests {
     use docexam_exam::manual::{Level, LoadedManual, load_file};
 
     /// A scratch folder, removed when dropped.
-    struct Scratch(PathBuf);
+    struct Scratch(tempfile::TempDir);
 
     impl Scratch {
         fn new(name: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("docexam-training-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Self(dir)
+            Self(tempfile::Builder::new().prefix(&format!("docexam-training-{name}-")).tempdir().unwrap())
         }
 
         fn db(&self) -> PathBuf {
-            self.0.join("audit.sqlite")
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+            self.0.path().join("audit.sqlite")
         }
     }
 

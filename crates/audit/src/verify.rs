@@ -406,11 +406,7 @@ fn verify_chain(
     let mut records_statement = conn.prepare(records_sql).map_err(sql)?;
     let mut rows = records_statement.query(parameters).map_err(sql)?;
     while let Some(row) = rows.next().map_err(sql)? {
-        let seq = u64::try_from(row.get::<_, i64>(0).map_err(sql)?).unwrap_or(u64::MAX);
-        let kind = row.get_ref(1).map_err(sql)?.as_str().unwrap_or("\u{fffd}").to_owned();
-        let at = row.get_ref(2).map_err(sql)?.as_str().unwrap_or("\u{fffd}").to_owned();
-        let leaf = row.get_ref(3).map_err(sql)?.as_bytes().unwrap_or_default();
-        let chain = row.get_ref(4).map_err(sql)?.as_bytes().unwrap_or_default();
+        let LogRow { seq, kind, at, leaf, chain } = LogRow::read(row).map_err(sql)?;
         if let Err(f) = check.push(seq, &kind, &at, leaf, Some(chain)) {
             finding = Some(f);
             break;
@@ -656,4 +652,27 @@ pub(crate) fn personal_data_commitment_in(leaf: &[u8]) -> Option<String> {
     let hex = tail.get(tail.len().checked_sub(64)?..)?;
     let before = tail.get(..tail.len() - 64)?;
     before.ends_with(KEY).then(|| String::from_utf8_lossy(hex).into_owned())
+}
+
+/// One `SELECT seq, kind, at, leaf, chain` row as the verifiers walk it: text that is not text
+/// reads as U+FFFD and a chain or leaf that is not a blob as empty, so the check reports them as
+/// findings rather than the walk stopping on an error.
+pub(crate) struct LogRow<'r> {
+    pub seq: u64,
+    pub kind: String,
+    pub at: String,
+    pub leaf: &'r [u8],
+    pub chain: &'r [u8],
+}
+
+impl<'r> LogRow<'r> {
+    pub(crate) fn read(row: &'r rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            seq: u64::try_from(row.get::<_, i64>(0)?).unwrap_or(u64::MAX),
+            kind: row.get_ref(1)?.as_str().unwrap_or("\u{fffd}").to_owned(),
+            at: row.get_ref(2)?.as_str().unwrap_or("\u{fffd}").to_owned(),
+            leaf: row.get_ref(3)?.as_bytes().unwrap_or_default(),
+            chain: row.get_ref(4)?.as_bytes().unwrap_or_default(),
+        })
+    }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use docexam_audit::AuditError;
-use docexam_audit::query::{AuditReader, ListFilter, ListedRecord, Stats};
+use docexam_audit::query::{AuditReader, GroupBy, ListFilter, ListedRecord, Stats};
 use docexam_exam::inspection::Outcome;
 use docexam_mrz::dates::CalendarDate;
 
@@ -35,7 +35,7 @@ pub struct ListArgs {
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
     /// Group by.
-    #[arg(long, value_enum, default_value_t = GroupBy::Outcome)]
+    #[arg(long, value_parser = group_by_parser(), default_value_t = GroupBy::Outcome)]
     pub by: GroupBy,
 
     /// Output format.
@@ -47,37 +47,11 @@ pub struct StatsArgs {
     pub since: Option<CalendarDate>,
 }
 
-/// `audit stats --by`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GroupBy {
-    /// Decision outcome.
-    Outcome,
-    /// Failure codes of failed items (CF, FG-PS, ...); an inspection counts once per code, "none" without a failure.
-    FraudType,
-    /// Nationality from the MRZ.
-    Nationality,
-    /// Officer id.
-    Officer,
-    /// Hour of the day (UTC) the inspection was decided.
-    Hour,
-    /// Day (UTC) the inspection was decided, YYYY-MM-DD, in date order (days without inspections are left out).
-    Day,
-    /// Refusal grounds A-I of the decision; an inspection counts once per ground, "none" without one.
-    RefusalReason,
-}
-
-impl From<GroupBy> for docexam_audit::query::GroupBy {
-    fn from(by: GroupBy) -> Self {
-        match by {
-            GroupBy::Outcome => Self::Outcome,
-            GroupBy::FraudType => Self::FraudType,
-            GroupBy::Nationality => Self::Nationality,
-            GroupBy::Officer => Self::Officer,
-            GroupBy::Hour => Self::Hour,
-            GroupBy::Day => Self::Day,
-            GroupBy::RefusalReason => Self::RefusalReason,
-        }
-    }
+/// The `--by` parser: the names and help lines of [`GroupBy`], checked by clap.
+fn group_by_parser() -> impl clap::builder::TypedValueParser<Value = GroupBy> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
+    let values = GroupBy::ALL.map(|by| PossibleValue::new(by.name()).help(by.help()));
+    PossibleValuesParser::new(values).try_map(|name| name.parse::<GroupBy>())
 }
 
 /// `audit stats --format`.
@@ -213,7 +187,7 @@ fn audit_error_or(error: anyhow::Error) -> anyhow::Result<ExitCode> {
 
 /// Runs `audit stats`.
 pub fn stats(db: &Path, args: &StatsArgs) -> anyhow::Result<ExitCode> {
-    let stats = match AuditReader::open(db).and_then(|reader| reader.stats(args.by.into(), args.since)) {
+    let stats = match AuditReader::open(db).and_then(|reader| reader.stats(args.by, args.since)) {
         Ok(stats) => stats,
         Err(e) => return Ok(report_error(&e)),
     };

@@ -5,14 +5,17 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
+use super::csv_rows::BOM;
 use super::read::{ExportedRecord, RecordReader, read_up_to};
-use super::{BOM, ExportFormat, Proof, export_message, file_name_of, proof_path_for, read_proof};
+use super::{ExportFormat, Proof, export_message, file_name_of, proof_path_for, read_proof};
 use crate::AuditError;
 use crate::chain::{checkpoint_message, leaf_hash};
 use crate::log::personal_data_commitment;
 use crate::schema::{self, Access};
 use crate::signing::{fingerprint, verify_signature};
-use crate::verify::{ChainReport, Finding, FindingKind, RecordCheck, VerifyReport, personal_data_commitment_in};
+use crate::verify::{
+    ChainReport, Finding, FindingKind, LogRow, RecordCheck, VerifyReport, personal_data_commitment_in,
+};
 use docexam_exam::digest::{from_hex, to_hex};
 
 /// Called with each record that passed its checks, and the chain value after it.
@@ -400,11 +403,7 @@ fn head_at(conn: &Connection, db: &Path, size: u64) -> Result<PrefixWalk, AuditE
     let mut check = RecordCheck::new(None);
     let mut finding = None;
     while let Some(row) = rows.next().map_err(sql)? {
-        let seq = u64::try_from(row.get::<_, i64>(0).map_err(sql)?).unwrap_or(u64::MAX);
-        let kind = row.get_ref(1).map_err(sql)?.as_str().unwrap_or("\u{fffd}").to_owned();
-        let at = row.get_ref(2).map_err(sql)?.as_str().unwrap_or("\u{fffd}").to_owned();
-        let leaf = row.get_ref(3).map_err(sql)?.as_bytes().unwrap_or_default();
-        let chain = row.get_ref(4).map_err(sql)?.as_bytes().unwrap_or_default();
+        let LogRow { seq, kind, at, leaf, chain } = LogRow::read(row).map_err(sql)?;
         if let Err(f) = check.push(seq, &kind, &at, leaf, Some(chain)) {
             finding = Some(f);
             break;

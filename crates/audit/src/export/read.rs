@@ -8,10 +8,9 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 
-use super::{
-    BOM, ExportFormat, HUMAN_COLUMNS, MAX_RECORD_BYTES, PERSONAL_COLUMNS, csv_header, inspection_cells,
-    neutralise_cell, personal_cells,
-};
+use super::csv_rows::{BOM, HUMAN_COLUMNS, PERSONAL_COLUMNS, csv_header, neutralise_cell, personal_cells};
+use super::leaf_cells::inspection_cells;
+use super::{ExportFormat, MAX_RECORD_BYTES};
 use crate::AuditError;
 use crate::verify::FindingKind;
 use docexam_exam::digest::from_hex;
@@ -364,14 +363,16 @@ mod tests {
     use super::*;
     use docexam_exam::digest::to_hex;
 
-    /// A file name of its own in the temp folder (each test removes its file).
-    fn temp_file(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("docexam-export-read-unit-{}-{name}", std::process::id()))
+    /// A file of its own in a fresh temp folder, removed with the returned guard.
+    fn temp_file(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::Builder::new().prefix("docexam-export-read-unit-").tempdir().unwrap();
+        let path = dir.path().join(name);
+        (dir, path)
     }
 
     #[test]
     fn a_record_larger_than_the_budget_is_refused_while_reading() {
-        let path = temp_file("huge.jsonl");
+        let (_dir, path) = temp_file("huge.jsonl");
         let size = usize::try_from(MAX_RECORD_BYTES).unwrap() + 10;
         std::fs::write(&path, vec![b'x'; size]).unwrap();
         let (mut reader, problem) = RecordReader::open(&path, ExportFormat::Jsonl).unwrap();
@@ -380,7 +381,6 @@ mod tests {
         assert!(matches!(next, Err(Malformed { kind: FindingKind::Envelope, .. })));
         let sha = reader.finish(&path).unwrap();
         assert_eq!(to_hex(&sha), docexam_exam::digest::sha256_hex(&vec![b'x'; size]));
-        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
