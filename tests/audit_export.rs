@@ -3,42 +3,22 @@
 //! `audit import`, driven through the binary (the bit-flip sweeps call the library's
 //! `verify_export`, which the binary runs, to keep thousands of runs fast).
 
+#[path = "common/audit.rs"]
+mod audit_common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use docexam_audit::chain::{head_of, leaf_hash};
 use docexam_audit::export::verify_export;
 use docexam_exam::digest::{sha256_hex, to_hex};
 
+use audit_common::Scratch;
+
 const PASSPHRASE: &str = "correct horse battery staple";
 const MRZ_1: &str = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
 const MRZ_2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
-
-/// A folder of its own under the system temp folder, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("docexam-audit-export-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn docexam(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_docexam")).args(args).env_remove("DOCEXAM_SUPERVISOR_PASSPHRASE").output().unwrap()
@@ -80,7 +60,7 @@ fn inspection_records() -> &'static [Vec<u8>] {
             ];
             let mut records = Vec::new();
             for (i, (officer, station, answers)) in cases.iter().enumerate() {
-                let answers_file = scratch.path(&format!("answers-{i}.json"));
+                let answers_file = scratch.join(&format!("answers-{i}.json"));
                 std::fs::write(&answers_file, answers).unwrap();
                 let output = Command::new(env!("CARGO_BIN_EXE_docexam"))
                     .args(["inspect", "--manuals", manuals, "--manual", "first-line-quick", "--mrz", MRZ_1])
@@ -89,7 +69,7 @@ fn inspection_records() -> &'static [Vec<u8>] {
                     .args([format!("--officer={officer}"), format!("--station={station}")])
                     .args(["--reference-date", "2010-01-01"])
                     // Some builds also record the inspection: keep that away from the user's log.
-                    .env("DOCEXAM_DB", scratch.path("inspect-sink.sqlite"))
+                    .env("DOCEXAM_DB", scratch.join("inspect-sink.sqlite"))
                     .output()
                     .unwrap();
                 assert_eq!(code(&output), 0, "{}", describe(&output));
@@ -109,8 +89,8 @@ impl Desk {
     /// A new desk with `id`, a supervisor passphrase, and `inspections` records (cycling through
     /// the three inspection records).
     fn new(scratch: &Scratch, id: &str, inspections: usize) -> Self {
-        let db = scratch.path(&format!("{id}.sqlite"));
-        let passphrase = scratch.path(&format!("{id}.passphrase"));
+        let db = scratch.join(&format!("{id}.sqlite"));
+        let passphrase = scratch.join(&format!("{id}.passphrase"));
         std::fs::write(&passphrase, format!("{PASSPHRASE}\n")).unwrap();
         let output = docexam(&["audit", "--db", p(&db), "init", "--desk-id", id]);
         assert_eq!(code(&output), 0, "{}", describe(&output));
@@ -223,8 +203,8 @@ fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
 fn csv_and_jsonl_exports_verify_are_logged_and_never_overwrite() {
     let scratch = Scratch::new("basic");
     let desk = Desk::new(&scratch, "desk-a", 3);
-    let csv = scratch.path("out.csv");
-    let jsonl = scratch.path("out.jsonl");
+    let csv = scratch.join("out.csv");
+    let jsonl = scratch.join("out.jsonl");
     let printed = stdout(&desk.export("csv", &csv, &[]));
     assert!(printed.contains("exported 5 records of desk desk-a"), "{printed}");
     desk.export("jsonl", &jsonl, &[]);
@@ -263,14 +243,14 @@ fn csv_and_jsonl_exports_verify_are_logged_and_never_overwrite() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("never overwrite"), "{}", describe(&output));
     assert_eq!(std::fs::read(&csv).unwrap(), before);
     assert_eq!(desk.kinds().len(), 7);
-    assert!(!scratch.path("out.csv.partial").exists());
+    assert!(!scratch.join("out.csv.partial").exists());
 }
 
 #[test]
 fn csv_cells_are_neutralised_and_round_trip_through_a_csv_reader() {
     let scratch = Scratch::new("csv");
     let desk = Desk::new(&scratch, "desk-a", 3);
-    let csv = scratch.path("out.csv");
+    let csv = scratch.join("out.csv");
     desk.export("csv", &csv, &[]);
     let (header, rows) = csv_rows(&csv);
     assert_eq!(header[..4], ["seq", "kind", "at", "officer"]);
@@ -339,7 +319,7 @@ fn flip_sweep(original: &Path, positions: impl IntoIterator<Item = usize>) -> (u
 fn every_bit_flip_in_the_first_4_kib_of_a_jsonl_export_is_detected() {
     let scratch = Scratch::new("flip-jsonl");
     let desk = Desk::new(&scratch, "desk-a", 2);
-    let jsonl = scratch.path("out.jsonl");
+    let jsonl = scratch.join("out.jsonl");
     desk.export("jsonl", &jsonl, &[]);
     let len = std::fs::metadata(&jsonl).unwrap().len() as usize;
     assert!(len > 4096, "the export should be longer than 4 KiB ({len} bytes)");
@@ -353,7 +333,7 @@ fn every_bit_flip_in_the_first_4_kib_of_a_jsonl_export_is_detected() {
 fn bit_flips_across_a_csv_export_are_detected_including_the_bom_and_quoted_cells() {
     let scratch = Scratch::new("flip-csv");
     let desk = Desk::new(&scratch, "desk-a", 3);
-    let csv = scratch.path("out.csv");
+    let csv = scratch.join("out.csv");
     desk.export("csv", &csv, &[]);
     let bytes = std::fs::read(&csv).unwrap();
     let quoted_officer = bytes.windows(5).position(|w| w == b"\"'=HY").unwrap();
@@ -368,8 +348,8 @@ fn bit_flips_across_a_csv_export_are_detected_including_the_bom_and_quoted_cells
 fn edited_exports_and_proofs_are_tampered_with_exit_3() {
     let scratch = Scratch::new("edits");
     let desk = Desk::new(&scratch, "desk-a", 3);
-    let csv = scratch.path("out.csv");
-    let jsonl = scratch.path("out.jsonl");
+    let csv = scratch.join("out.csv");
+    let jsonl = scratch.join("out.jsonl");
     desk.export("csv", &csv, &[]);
     desk.export("jsonl", &jsonl, &[]);
     let csv_text = std::fs::read_to_string(&csv).unwrap();
@@ -421,7 +401,7 @@ fn edited_exports_and_proofs_are_tampered_with_exit_3() {
     assert_tampered(&export, "");
     std::fs::remove_file(proof_of(&export)).unwrap();
     assert_eq!(code(&verify_export_cli(&export)), 2);
-    assert_eq!(code(&verify_export_cli(&scratch.path("absent.jsonl"))), 2);
+    assert_eq!(code(&verify_export_cli(&scratch.join("absent.jsonl"))), 2);
 
     // Garbage with a genuine proof never panics: tampered.
     for (name, bytes) in [("empty.jsonl", Vec::new()), ("noise.jsonl", (0..=255u8).cycle().take(5000).collect())] {
@@ -437,9 +417,9 @@ fn edited_exports_and_proofs_are_tampered_with_exit_3() {
 fn a_wrong_passphrase_exports_nothing_and_is_recorded() {
     let scratch = Scratch::new("auth");
     let desk = Desk::new(&scratch, "desk-a", 1);
-    let wrong = scratch.path("wrong");
+    let wrong = scratch.join("wrong");
     std::fs::write(&wrong, "not the passphrase at all\n").unwrap();
-    let out = scratch.path("out.csv");
+    let out = scratch.join("out.csv");
     let output = desk.audit(&["export", "--format", "csv", "--out", p(&out), "--passphrase-file", p(&wrong)]);
     assert_eq!(code(&output), 1, "{}", describe(&output));
     assert!(!out.exists() && !proof_of(&out).exists());
@@ -456,7 +436,7 @@ fn personal_data_is_exported_only_when_asked_and_rechecked_against_its_commitmen
     let output = desk.supervised(&["settings", "--personal-data", "on"]);
     assert_eq!(code(&output), 0, "{}", describe(&output));
     desk.record(2);
-    let (csv, jsonl, plain) = (scratch.path("p.csv"), scratch.path("p.jsonl"), scratch.path("plain.jsonl"));
+    let (csv, jsonl, plain) = (scratch.join("p.csv"), scratch.join("p.jsonl"), scratch.join("plain.jsonl"));
     let printed = stdout(&desk.export("csv", &csv, &["--personal-data"]));
     assert!(printed.contains("personal data included for 2 records"), "{printed}");
     desk.export("jsonl", &jsonl, &["--personal-data"]);
@@ -521,13 +501,13 @@ fn copy_desk(from: &Desk, to: &Path) -> Desk {
 fn against_an_earlier_proof_detects_a_deleted_tail_and_a_rewrite_and_passes_honest_logs() {
     let scratch = Scratch::new("against");
     let desk = Desk::new(&scratch, "desk-a", 2);
-    let first = scratch.path("first.jsonl");
+    let first = scratch.join("first.jsonl");
     desk.export("jsonl", &first, &[]);
     let first_proof = proof_of(&first);
     // The same desk, copied: later it takes another course (a rewritten history).
-    let rewritten = copy_desk(&desk, &scratch.path("rewritten.sqlite"));
+    let rewritten = copy_desk(&desk, &scratch.join("rewritten.sqlite"));
     desk.record(3);
-    let second = scratch.path("second.csv");
+    let second = scratch.join("second.csv");
     desk.export("csv", &second, &[]);
     let second_proof = proof_of(&second);
 
@@ -575,12 +555,12 @@ fn against_an_earlier_proof_detects_a_deleted_tail_and_a_rewrite_and_passes_hone
     // An edited earlier proof is itself reported; another desk's proof cannot be compared (2).
     let mut edited = read_proof(&first);
     edited["chain_head"] = serde_json::json!("00".repeat(32));
-    let edited_path = scratch.path("edited.proof.json");
+    let edited_path = scratch.join("edited.proof.json");
     std::fs::write(&edited_path, serde_json::to_vec(&edited).unwrap()).unwrap();
     let output = desk.audit(&["verify", "--against", p(&edited_path)]);
     assert_eq!(code(&output), 3, "{}", describe(&output));
     let other = Desk::new(&scratch, "desk-other", 0);
-    let other_export = scratch.path("other.jsonl");
+    let other_export = scratch.join("other.jsonl");
     other.export("jsonl", &other_export, &[]);
     let output = desk.audit(&["verify", "--against", p(&proof_of(&other_export))]);
     assert_eq!(code(&output), 2, "{}", describe(&output));
@@ -594,7 +574,7 @@ fn imports_add_only_new_records_and_refuse_tampered_foreign_forked_and_own_expor
     let import = |file: &Path| a.supervised(&["import", p(file)]);
 
     // First import: every record of B's export.
-    let b1 = scratch.path("b1.jsonl");
+    let b1 = scratch.join("b1.jsonl");
     b.export("jsonl", &b1, &[]);
     let b1_records = read_proof(&b1)["records"].as_u64().unwrap();
     let output = import(&b1);
@@ -619,9 +599,9 @@ fn imports_add_only_new_records_and_refuse_tampered_foreign_forked_and_own_expor
     assert_eq!(a.imported_count("desk-b"), b1_records as i64);
 
     // A later export (CSV this time): only the new records.
-    let fork = copy_desk(&b, &scratch.path("desk-b-fork.sqlite"));
+    let fork = copy_desk(&b, &scratch.join("desk-b-fork.sqlite"));
     b.record(1);
-    let b2 = scratch.path("b2.csv");
+    let b2 = scratch.join("b2.csv");
     b.export("csv", &b2, &[]);
     let b2_records = read_proof(&b2)["records"].as_u64().unwrap();
     let output = import(&b2);
@@ -646,7 +626,7 @@ fn imports_add_only_new_records_and_refuse_tampered_foreign_forked_and_own_expor
     assert_eq!(a.imported_count("desk-b"), b2_records as i64);
 
     // Its own export: refused (1).
-    let a1 = scratch.path("a1.jsonl");
+    let a1 = scratch.join("a1.jsonl");
     a.export("jsonl", &a1, &[]);
     let output = import(&a1);
     assert_eq!(code(&output), 1, "{}", describe(&output));
@@ -656,7 +636,7 @@ fn imports_add_only_new_records_and_refuse_tampered_foreign_forked_and_own_expor
     // Another desk calling itself desk-b (another key): refused (1), the key stays pinned.
     let impostor_scratch = Scratch::new("impostor");
     let impostor = Desk::new(&impostor_scratch, "desk-b", 1);
-    let c1 = scratch.path("impostor.jsonl");
+    let c1 = scratch.join("impostor.jsonl");
     impostor.export("jsonl", &c1, &[]);
     let output = import(&c1);
     assert_eq!(code(&output), 1, "{}", describe(&output));
@@ -665,7 +645,7 @@ fn imports_add_only_new_records_and_refuse_tampered_foreign_forked_and_own_expor
 
     // desk-b's own key, but a history that went another way after b1: a fork, refused (1).
     fork.record_from(1, 3);
-    let forked = scratch.path("forked.jsonl");
+    let forked = scratch.join("forked.jsonl");
     fork.export("jsonl", &forked, &[]);
     let output = import(&forked);
     assert_eq!(code(&output), 1, "{}", describe(&output));
@@ -705,7 +685,7 @@ fn random_edits_and_garbage_proofs_never_panic_and_never_verify() {
     let desk = Desk::new(&scratch, "desk-a", 2);
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for (format, name) in [("jsonl", "out.jsonl"), ("csv", "out.csv")] {
-        let export = scratch.path(name);
+        let export = scratch.join(name);
         desk.export(format, &export, &[]);
         let bytes = std::fs::read(&export).unwrap();
         let target = variant(&export, &format!("edited.{format}"), &bytes, None);

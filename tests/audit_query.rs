@@ -3,12 +3,16 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // Test code: a failed expectation is a failed test.
 
+#[path = "common/audit.rs"]
+mod audit_common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde_json::Value;
+
+use audit_common::Scratch;
 
 /// ICAO 9303 Part 4 specimen (UTO, every check digit right), valid on 2010-01-01.
 const SPECIMEN_LINE_2: &str = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
@@ -25,36 +29,6 @@ fn specimen_line_1(surname: &str) -> String {
     let line = format!("{:<<44}", format!("P<UTO{surname}<<ANNA<MARIA"));
     assert_eq!(line.len(), 44);
     line
-}
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("docexam-audit-query-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.0.join("audit.sqlite")
-    }
-
-    fn file(&self, name: &str, content: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, content).unwrap();
-        path.display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 struct Run {
@@ -447,7 +421,7 @@ fn purge_removes_personal_data_everywhere_and_the_log_still_verifies() {
     let log = known_log("purge");
     let db = log.scratch.db();
     let db_arg = db.display().to_string();
-    let passphrase = log.scratch.0.join("passphrase").display().to_string();
+    let passphrase = log.scratch.join("passphrase").display().to_string();
     // More records with the marker, so the personal data spans several pages.
     let marker_record = log.scratch.file(
         "marker.json",
@@ -521,7 +495,7 @@ fn purge_removes_personal_data_everywhere_and_the_log_still_verifies() {
 #[test]
 fn a_purge_before_every_record_removes_nothing_and_is_still_recorded() {
     let log = known_log("purge-nothing");
-    let passphrase = log.scratch.0.join("passphrase").display().to_string();
+    let passphrase = log.scratch.join("passphrase").display().to_string();
     let out = audit(&log.scratch, &["purge", "--before", "2000-01-01", "--passphrase-file", &passphrase]);
     assert!(out.contains("purged the personal data of 0 inspection(s) recorded before 2000-01-01"), "{out}");
     let listed = list_json(&log.scratch, &[]);

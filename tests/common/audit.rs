@@ -6,7 +6,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use docexam_audit::{AuditLog, OpenOptions, verify_database};
@@ -33,40 +32,43 @@ pub fn inspection() -> Inspection {
     serde_json::from_slice(&std::fs::read(fixture()).expect("read the fixture")).expect("fixture record")
 }
 
-/// A scratch folder under the system temp folder, removed on drop (kept when the test failed, so
-/// the database can be looked at).
-pub struct Scratch(PathBuf);
+/// A scratch folder (tempfile), removed on drop, but kept when the test failed, so the database
+/// can be looked at.
+pub struct Scratch(Option<tempfile::TempDir>);
 
 impl Scratch {
     pub fn new(name: &str) -> Self {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("docexam-test-{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create the scratch folder");
-        Self(dir)
+        let dir = tempfile::Builder::new().prefix(&format!("docexam-test-{name}-")).tempdir();
+        Self(Some(dir.expect("create the scratch folder")))
     }
 
     pub fn path(&self) -> &Path {
-        &self.0
+        self.0.as_ref().map(tempfile::TempDir::path).expect("the folder lives until drop")
     }
 
     pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
+        self.path().join(name)
     }
 
     /// `audit.sqlite` in this folder.
     pub fn db(&self) -> PathBuf {
-        self.0.join("audit.sqlite")
+        self.join("audit.sqlite")
+    }
+
+    /// Writes `content` to `name` in this folder; its path as text, for command lines.
+    pub fn file(&self, name: &str, content: &str) -> String {
+        let path = self.join(name);
+        std::fs::write(&path, content).expect("write a scratch file");
+        path.display().to_string()
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("kept {} for inspection", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
+        if std::thread::panicking()
+            && let Some(dir) = self.0.take()
+        {
+            eprintln!("kept {} for inspection", dir.keep().display());
         }
     }
 }
