@@ -471,20 +471,10 @@ fn personal_data_is_exported_only_when_asked_and_rechecked_against_its_commitmen
 /// Deletes the records from `from` on and their checkpoints, as a careful tamperer would: the
 /// triggers are put back exactly as they were, so the schema still matches.
 fn delete_tail(db: &Path, from: i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let triggers: Vec<String> = conn
-        .prepare("SELECT sql FROM sqlite_schema WHERE name IN ('log_no_delete', 'checkpoint_no_delete')")
-        .unwrap()
-        .query_map([], |row| row.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    conn.execute_batch("DROP TRIGGER log_no_delete; DROP TRIGGER checkpoint_no_delete;").unwrap();
-    conn.execute("DELETE FROM log WHERE seq >= ?1", [from]).unwrap();
-    conn.execute("DELETE FROM checkpoint WHERE size > ?1", [from]).unwrap();
-    for trigger in triggers {
-        conn.execute_batch(&trigger).unwrap();
-    }
+    audit_common::without_delete_triggers(db, |conn| {
+        conn.execute("DELETE FROM log WHERE seq >= ?1", [from]).unwrap();
+        conn.execute("DELETE FROM checkpoint WHERE size > ?1", [from]).unwrap();
+    });
 }
 
 fn copy_desk(from: &Desk, to: &Path) -> Desk {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use audit_common::{
     Rng, Scratch, assert_intact, audit, checkpoint_wal, inspection, key_path, logical_content, new_log, open_log, raw,
-    seed, stdout_of,
+    seed, stdout_of, without_delete_triggers,
 };
 use docexam_audit::chain::{GENESIS, leaf_hash, next_link};
 use docexam_audit::entry::{Actor, Role};
@@ -226,22 +226,10 @@ fn scenarios() -> Vec<(&'static str, bool, Tamper, Expect)> {
             |db| {
                 // A careful tamperer puts the triggers back exactly as they were (dropped ones
                 // are reported: the schema no longer matches docexam's).
-                let conn = raw(db);
-                let triggers: Vec<String> = conn
-                    .prepare("SELECT sql FROM sqlite_schema WHERE name IN ('log_no_delete', 'checkpoint_no_delete')")
-                    .unwrap()
-                    .query_map([], |row| row.get(0))
-                    .unwrap()
-                    .collect::<Result<_, _>>()
-                    .unwrap();
-                sql(
-                    db,
-                    "DROP TRIGGER log_no_delete; DROP TRIGGER checkpoint_no_delete; \
-                     DELETE FROM log WHERE seq = 10; DELETE FROM checkpoint WHERE size = 11",
-                );
-                for trigger in triggers {
-                    sql(db, &trigger);
-                }
+                without_delete_triggers(db, |conn| {
+                    conn.execute_batch("DELETE FROM log WHERE seq = 10; DELETE FROM checkpoint WHERE size = 11")
+                        .unwrap();
+                });
             },
             Expect::Intact,
         ),

@@ -94,6 +94,24 @@ pub fn new_log(db: &Path, inspections: usize) -> AuditLog {
     log
 }
 
+/// Runs `tamper` on `db` with the delete-refusing triggers dropped, then puts them back exactly
+/// as they were, as a careful tamperer would (so the schema still matches docexam's).
+pub fn without_delete_triggers(db: &Path, tamper: impl FnOnce(&Connection)) {
+    let conn = Connection::open(db).expect("open the database raw");
+    let triggers: Vec<String> = conn
+        .prepare("SELECT sql FROM sqlite_schema WHERE name IN ('log_no_delete', 'checkpoint_no_delete')")
+        .expect("read the triggers")
+        .query_map([], |row| row.get(0))
+        .expect("read the triggers")
+        .collect::<Result<_, _>>()
+        .expect("read the triggers");
+    conn.execute_batch("DROP TRIGGER log_no_delete; DROP TRIGGER checkpoint_no_delete;").expect("drop the triggers");
+    tamper(&conn);
+    for trigger in triggers {
+        conn.execute_batch(&trigger).expect("put a trigger back");
+    }
+}
+
 /// A plain SQLite connection: no defensive mode, no audit checks (the tamperer's view).
 pub fn raw(db: &Path) -> Connection {
     let conn = Connection::open(db).expect("raw open");
