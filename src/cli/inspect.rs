@@ -14,7 +14,7 @@
 //! errors, or the audit log could not record the inspection (the record is printed all the same).
 
 use std::fmt::Write as _;
-use std::io::{BufRead, Read as _, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -205,20 +205,7 @@ fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
 
 /// The bytes of an answers file, of at most [`MAX_ANSWERS_FILE_BYTES`].
 pub(super) fn read_answers_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    read_limited(path, MAX_ANSWERS_FILE_BYTES, "an answers file")
-}
-
-/// The bytes of the file at `path`, refused when longer than `limit`; `what` names the file in
-/// that error ("FILE is larger than the N bytes an image may have"). Only `limit + 1` bytes are
-/// ever read.
-pub(super) fn read_limited(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(bytes.len() as u64 <= limit, "{} is larger than the {limit} bytes {what} may have", path.display());
-    Ok(bytes)
+    Ok(docexam_files::read::read_file(path, MAX_ANSWERS_FILE_BYTES, "answers file")?)
 }
 
 /// What was read of the MRZ (owned, for `MrzInput` to borrow).

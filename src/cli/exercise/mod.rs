@@ -33,7 +33,7 @@ use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
-use super::inspect::{Prompter, Reading, now, read_answers_file, read_limited};
+use super::inspect::{Prompter, Reading, now, read_answers_file};
 
 mod report;
 
@@ -365,7 +365,7 @@ fn copy_pack(from: &Path, key: &AnswerKey, root: &Path, target: &Path) -> anyhow
 
 /// Reads an image file of at most the decoder's size limit.
 fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
-    read_limited(path, DecodeLimits::default().max_file_bytes as u64, "an image")
+    Ok(docexam_files::read::read_file(path, DecodeLimits::default().max_file_bytes as u64, "image")?)
 }
 
 /// The MRZ reason of a manual-only inspection: no machine answer is shown.
