@@ -199,6 +199,7 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
             truths.push(truth);
         }
     }
+    anyhow::ensure!(!truths.is_empty(), "{} lists no image to scan", truth_path.display());
     let files: Vec<PathBuf> = truths.iter().map(|t| args.dir.join(&t.file)).collect();
     let policy = DatePolicy::new(reference_date);
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();

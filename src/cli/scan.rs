@@ -224,9 +224,9 @@ pub fn run(args: &ScanArgs, reference_date: CalendarDate) -> anyhow::Result<Exit
 
 fn summary(r: &FileReport) -> String {
     let mut out = String::new();
-    let _ = write!(out, "{}: ", r.path);
+    let _ = write!(out, "{}: ", super::escaped(&r.path));
     if let Some(error) = &r.error {
-        let _ = writeln!(out, "ERROR {error}");
+        let _ = writeln!(out, "ERROR {}", super::escaped(error));
         return out;
     }
     match (r.verdict, &r.lines) {
