@@ -121,7 +121,6 @@ pub struct Document {
     pub manual_only: bool,
 }
 
-
 /// Why a manual-only training document has no machine reading (shown and stored).
 pub const MANUAL_ONLY_REASON: &str = "manual-only training: the machine reads nothing";
 
@@ -360,7 +359,9 @@ impl Document {
             // Nothing was read on purpose: the trainee's eye replaces "not checked", as in
             // `docexam exercise run --manual-only`.
             self.pending_override = None;
-            self.inspection.override_answer(item, answer, docexam_exam::training::answers::MACHINE_DID_NOT_CHECK, None).map_err(|e| e.to_string())?;
+            self.inspection
+                .override_answer(item, answer, docexam_exam::training::answers::MACHINE_DID_NOT_CHECK, None)
+                .map_err(|e| e.to_string())?;
             return Ok(true);
         }
         if machine.is_some_and(|m| m != answer) {
