@@ -185,9 +185,12 @@ impl Tally {
     }
 }
 
+/// A truth file lists a few hundred images; anything this large is not one.
+const MAX_TRUTH_BYTES: u64 = 16 * 1024 * 1024;
+
 pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result<ExitCode> {
     let truth_path = args.dir.join("truth.jsonl");
-    let text = std::fs::read_to_string(&truth_path).with_context(|| format!("cannot read {}", truth_path.display()))?;
+    let text = docexam_files::read::read_text_file(&truth_path, MAX_TRUTH_BYTES, "truth file")?;
     let mut truths = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let truth: Truth = serde_json::from_str(line)
@@ -196,6 +199,7 @@ pub fn run(args: &BenchScanArgs, reference_date: CalendarDate) -> anyhow::Result
             truths.push(truth);
         }
     }
+    anyhow::ensure!(!truths.is_empty(), "{} lists no image to scan", truth_path.display());
     let files: Vec<PathBuf> = truths.iter().map(|t| args.dir.join(&t.file)).collect();
     let policy = DatePolicy::new(reference_date);
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();

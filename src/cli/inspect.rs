@@ -23,8 +23,8 @@ use anyhow::Context as _;
 use docexam_audit::AuditError;
 use docexam_exam::inspection::answers::{AnswersFile, MAX_ANSWERS_FILE_BYTES};
 use docexam_exam::inspection::{
-    Answer, DecisionRequest, DocumentSource, Inspection, MrzEvidence, MrzInput, Outcome, RefusalReason, Setup,
-    Suggestion, Timestamp,
+    Answer, DecisionRequest, DocumentSource, Inspection, MAX_ID_CHARS, MAX_TEXT_CHARS, MrzEvidence, MrzInput, Outcome,
+    RefusalReason, Setup, Suggestion, Timestamp,
 };
 use docexam_exam::manual::{Level, Manual, ManualLibrary};
 use docexam_files::database_path;
@@ -115,8 +115,10 @@ pub fn run(args: &InspectArgs, manuals_dir: Option<&Path>, reference_date: Calen
         eprintln!("docexam: {fallback}");
     }
     let loaded = selection.manual;
-    // Read the answers before the slow part, so a bad file fails fast.
+    // Read and check the answers before the slow part, so a bad file fails fast; and check
+    // everything the record needs before asking anything, so a decision is never lost to it.
     let answers = args.answers.as_deref().map(read_answers).transpose()?;
+    check_setup_and_answers(args, answers.as_ref())?;
 
     let started_at = now()?;
     let policy = DatePolicy::new(reference_date);
@@ -205,20 +207,47 @@ fn read_answers(path: &Path) -> anyhow::Result<AnswersFile> {
 
 /// The bytes of an answers file, of at most [`MAX_ANSWERS_FILE_BYTES`].
 pub(super) fn read_answers_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    read_limited(path, MAX_ANSWERS_FILE_BYTES, "an answers file")
+    Ok(docexam_files::read::read_file(path, MAX_ANSWERS_FILE_BYTES, "answers file")?)
 }
 
-/// The bytes of the file at `path`, refused when longer than `limit`; `what` names the file in
-/// that error ("FILE is larger than the N bytes an image may have"). Only `limit + 1` bytes are
-/// ever read.
-pub(super) fn read_limited(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    anyhow::ensure!(bytes.len() as u64 <= limit, "{} is larger than the {limit} bytes {what} may have", path.display());
-    Ok(bytes)
+/// Longest answer line read at a prompt, in bytes: the longest free text in UTF-8, and its newline.
+const MAX_LINE_BYTES: u64 = MAX_TEXT_CHARS as u64 * 4 + 2;
+
+/// Why `text` cannot be recorded as `what` (the audit log's rules: at most `max` characters, no
+/// control characters but newlines and tabs), or `None`.
+pub(super) fn text_problem(what: &str, text: &str, max: usize) -> Option<String> {
+    let chars = text.chars().count();
+    if chars > max {
+        return Some(format!("{what} is {chars} characters long; at most {max} are accepted"));
+    }
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .then(|| format!("{what} contains control characters"))
+}
+
+/// The officer and station ids and the answers file's texts, checked against what the audit log
+/// accepts before the inspection starts.
+fn check_setup_and_answers(args: &InspectArgs, answers: Option<&AnswersFile>) -> anyhow::Result<()> {
+    let mut problems: Vec<String> = Vec::new();
+    let mut check = |what: &str, text: Option<&str>, max: usize| {
+        problems.extend(text.and_then(|text| text_problem(what, text, max)));
+    };
+    check("the officer id (--officer)", args.officer.as_deref(), MAX_ID_CHARS);
+    check("the station id (--station)", args.station.as_deref(), MAX_ID_CHARS);
+    if let Some(answers) = answers {
+        for answer in &answers.answers {
+            check(&format!("the note of item {}", answer.item), answer.note.as_deref(), MAX_TEXT_CHARS);
+        }
+        for item in &answers.overrides {
+            check(&format!("the override reason of item {}", item.item), Some(&item.reason), MAX_TEXT_CHARS);
+            check(&format!("the override note of item {}", item.item), item.note.as_deref(), MAX_TEXT_CHARS);
+        }
+        if let Some(decision) = &answers.decision {
+            check("the justification", decision.justification.as_deref(), MAX_TEXT_CHARS);
+        }
+    }
+    anyhow::ensure!(problems.is_empty(), "{}; nothing was asked and nothing recorded", problems.join("; "));
+    Ok(())
 }
 
 /// What was read of the MRZ (owned, for `MrzInput` to borrow).
@@ -307,9 +336,25 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         write!(self.output, "{question}").context("cannot write to standard error")?;
         self.output.flush().context("cannot write to standard error")?;
         let mut line = String::new();
-        let read = self.input.read_line(&mut line).context("cannot read standard input")?;
+        // A line longer than any answer is refused, so an endless input cannot fill memory.
+        let read = (&mut self.input).take(MAX_LINE_BYTES).read_line(&mut line).context("cannot read standard input")?;
         anyhow::ensure!(read > 0, "standard input ended before the inspection was decided; no record");
+        anyhow::ensure!(
+            line.ends_with('\n') || (read as u64) < MAX_LINE_BYTES,
+            "an answer line is longer than {MAX_LINE_BYTES} bytes; no record"
+        );
         Ok(line.trim().to_owned())
+    }
+
+    /// Free text (a note, a reason, a justification), asked again until the record can hold it.
+    fn ask_text(&mut self, question: &str, what: &str) -> anyhow::Result<String> {
+        loop {
+            let text = self.ask(question)?;
+            match text_problem(what, &text, MAX_TEXT_CHARS) {
+                None => return Ok(text),
+                Some(problem) => self.say(&format!("  {problem}"))?,
+            }
+        }
     }
 
     fn ask_answer(&mut self, question: &str) -> anyhow::Result<Answer> {
@@ -322,7 +367,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     }
 
     fn ask_note(&mut self) -> anyhow::Result<Option<String>> {
-        let note = self.ask("  note (Enter for none): ")?;
+        let note = self.ask_text("  note (Enter for none): ", "the note")?;
         Ok((!note.is_empty()).then_some(note))
     }
 
@@ -409,7 +454,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             }
             let id = id.to_ascii_uppercase();
             let answer = self.ask_answer(&format!("  {id}: the officer's answer [p/f/n/s]: "))?;
-            let reason = self.ask("  reason (required): ")?;
+            let reason = self.ask_text("  reason (required): ", "the reason")?;
             match inspection.override_answer(&id, answer, &reason, None) {
                 Ok(()) => self.say(&format!("  {id}: {answer} (override recorded)"))?,
                 Err(violation) => self.say(&format!("  {violation}"))?,
@@ -437,7 +482,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 }
             };
             let refusal_reasons = if outcome.takes_refusal_reasons() { self.ask_reasons(outcome)? } else { Vec::new() };
-            let justification = self.ask("justification (Enter for none): ")?;
+            let justification = self.ask_text("justification (Enter for none): ", "the justification")?;
             let request = DecisionRequest {
                 outcome,
                 refusal_reasons,

@@ -258,7 +258,7 @@ fn render_manual(loaded: &LoadedManual, manual: &Manual, level: Option<Level>) -
         facts.push(format!("about {seconds} s"));
     }
     let _ = writeln!(out, "{}", facts.join(" · "));
-    let _ = writeln!(out, "file: {}", loaded.path.display());
+    let _ = writeln!(out, "file: {}", super::shown(&loaded.path));
     let _ = writeln!(out, "sha256: {}", loaded.content_hash);
     if let Some(level) = level {
         let hidden = loaded.manual.items().count() - manual.items().count();

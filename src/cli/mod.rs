@@ -107,7 +107,32 @@ pub fn write_stdout_line(line: std::fmt::Arguments<'_>) -> std::io::Result<()> {
 }
 
 fn parse_date(text: &str) -> Result<CalendarDate, String> {
-    CalendarDate::parse_iso(text).ok_or_else(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+    let date = CalendarDate::parse_iso(text).ok_or_else(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))?;
+    // Two-digit MRZ years are placed within a century of the reference date: outside this range
+    // they would print as years like -26 or 10012.
+    if !REFERENCE_YEARS.contains(&date.year) {
+        return Err(format!(
+            "{} is outside the reference dates docexam accepts ({}-01-01 to {}-12-31)",
+            text.trim(),
+            REFERENCE_YEARS.start(),
+            REFERENCE_YEARS.end()
+        ));
+    }
+    Ok(date)
+}
+
+/// The years a reference date may be in.
+const REFERENCE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// `text` for a text listing: control characters (a newline in a file name, a terminal escape)
+/// written as escapes, so a file name can never add or fake a line of output.
+pub fn escaped(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
+}
+
+/// A path for a text listing, see [`escaped`].
+pub fn shown(path: &std::path::Path) -> String {
+    escaped(&path.display().to_string())
 }
 
 /// Today's date (UTC), for the default reference date.

@@ -186,14 +186,10 @@ fn scan_one(scanner: &mut Scanner, path: &Path) -> Result<ScanResult, String> {
     scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
 }
 
-/// Reads an image file, refusing one larger than the decoder accepts before reading it.
+/// Reads an image file (a regular file of at most the decoder's size limit).
 pub fn read_image_file(path: &Path) -> Result<Vec<u8>, String> {
-    let limit = DecodeLimits::default().max_file_bytes;
-    let size = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
-    if size > limit as u64 {
-        return Err(format!("{} is {size} bytes, more than the {limit} an image may have", path.display()));
-    }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    let limit = DecodeLimits::default().max_file_bytes as u64;
+    docexam_files::read::read_file(path, limit, "image").map_err(|e| e.to_string())
 }
 
 /// Default worker count: the cores available.
@@ -228,9 +224,9 @@ pub fn run(args: &ScanArgs, reference_date: CalendarDate) -> anyhow::Result<Exit
 
 fn summary(r: &FileReport) -> String {
     let mut out = String::new();
-    let _ = write!(out, "{}: ", r.path);
+    let _ = write!(out, "{}: ", super::escaped(&r.path));
     if let Some(error) = &r.error {
-        let _ = writeln!(out, "ERROR {error}");
+        let _ = writeln!(out, "ERROR {}", super::escaped(error));
         return out;
     }
     match (r.verdict, &r.lines) {

@@ -354,14 +354,9 @@ fn run_job(scanner: &mut Scanner, job: Job, options: &ScanOptions, should_stop: 
     }))
 }
 
-/// Reads a file, refusing one larger than the decoder accepts before reading it.
+/// Reads an image file (a regular file of at most `max_bytes`).
 pub(crate) fn read_image_file(path: &Path, max_bytes: usize) -> Result<Vec<u8>, String> {
-    let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
-    if size > max_bytes as u64 {
-        return Err(format!("{} is {size} bytes, more than the {max_bytes} an image may have", path.display()));
-    }
-    std::fs::read(path).map_err(cannot_read)
+    docexam_files::read::read_file(path, max_bytes as u64, "image").map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

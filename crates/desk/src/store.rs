@@ -153,13 +153,14 @@ const MAX_STORE_FILE: u64 = 16 * 1024 * 1024;
 
 fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, StoreError> {
     let error = |reason: String| StoreError { action: "cannot read", path: path.to_path_buf(), reason };
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+    let bytes = match docexam_files::read::read_file(path, MAX_STORE_FILE, "desk file") {
+        Err(docexam_files::read::ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(None);
+        }
+        Err(docexam_files::read::ReadError::Io { source, .. }) => return Err(error(source.to_string())),
         Err(e) => return Err(error(e.to_string())),
-        Ok(meta) if meta.len() > MAX_STORE_FILE => return Err(error(format!("{} bytes is too large", meta.len()))),
-        Ok(_) => {}
-    }
-    let bytes = std::fs::read(path).map_err(|e| error(e.to_string()))?;
+        Ok(bytes) => bytes,
+    };
     serde_json::from_slice(&bytes).map(Some).map_err(|e| error(e.to_string()))
 }
 

@@ -214,6 +214,8 @@ fn decode_inner(
             ),
         });
     }
+    // Other workers' decodings count too: wait until this one fits in the process's budget.
+    let _permit = crate::budget::PROCESS.acquire(needed);
     let mut pixel_limits = Limits::default();
     pixel_limits.max_image_width = Some(limits.max_width);
     pixel_limits.max_image_height = Some(limits.max_height);

@@ -33,7 +33,8 @@ use docexam_imaging::decode::{DecodeLimits, decode};
 use docexam_mrz::dates::{CalendarDate, DatePolicy};
 
 use super::audit::{EXIT_CANNOT, EXIT_REFUSED};
-use super::inspect::{Prompter, Reading, now, read_answers_file, read_limited};
+use super::inspect::{Prompter, Reading, now, read_answers_file};
+use super::{escaped, shown};
 
 mod report;
 
@@ -200,10 +201,10 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     for dir in &dirs {
-        outln!("packs in {} ({})", dir.dir.display(), dir.source);
+        outln!("packs in {} ({})", shown(&dir.dir), dir.source);
     }
     for (dir, error) in &shelf.unreadable {
-        outln!("cannot read {}: {error}", dir.display());
+        outln!("cannot read {}: {}", shown(dir), escaped(&error.to_string()));
     }
     if shelf.packs.is_empty() {
         outln!("no usable pack");
@@ -217,7 +218,7 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
                     p.pack.key.title.clone(),
                     p.pack.key.documents.len().to_string(),
                     p.pack.key.manual.clone(),
-                    format!("{} ({})", p.pack.dir.display(), p.source),
+                    format!("{} ({})", shown(&p.pack.dir), p.source),
                 ]
             })
             .collect();
@@ -227,7 +228,7 @@ fn list(search: &PackSearch, manuals_dir: Option<&Path>) -> anyhow::Result<ExitC
         outln!("\n{} broken pack(s), not used:", shelf.broken.len());
         for broken in &shelf.broken {
             let id = broken.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
-            outln!("  {}{id}", broken.dir.display());
+            outln!("  {}{id}", shown(&broken.dir));
             for problem in &broken.problems {
                 let text = problem.to_string();
                 outln!("    - {}", indented(&text, "      ").trim_start());
@@ -365,7 +366,7 @@ fn copy_pack(from: &Path, key: &AnswerKey, root: &Path, target: &Path) -> anyhow
 
 /// Reads an image file of at most the decoder's size limit.
 fn read_image(path: &Path) -> anyhow::Result<Vec<u8>> {
-    read_limited(path, DecodeLimits::default().max_file_bytes as u64, "an image")
+    Ok(docexam_files::read::read_file(path, DecodeLimits::default().max_file_bytes as u64, "image")?)
 }
 
 /// The MRZ reason of a manual-only inspection: no machine answer is shown.

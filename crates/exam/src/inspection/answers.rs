@@ -97,11 +97,11 @@ pub fn deserialize_answer_word<'de, D: Deserializer<'de>>(deserializer: D) -> Re
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
-    /// The officer's answers, in file order.
-    #[serde(default)]
+    /// The officer's answers, in file order (an item answered twice differently is refused).
+    #[serde(default, deserialize_with = "deserialize_consistent")]
     pub answers: Vec<ItemAnswer>,
-    /// Overrides of machine answers, applied after the answers.
-    #[serde(default)]
+    /// Overrides of machine answers, applied after the answers (same rule).
+    #[serde(default, deserialize_with = "deserialize_consistent")]
     pub overrides: Vec<ItemOverride>,
     /// The decision; without one the inspection stays undecided.
     #[serde(default)]
@@ -137,6 +137,100 @@ pub struct ItemOverride {
     /// The officer's note.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// An entry of an answers file that answers one item.
+trait ItemEntry {
+    fn item(&self) -> &str;
+    fn answer(&self) -> Answer;
+}
+
+impl ItemEntry for ItemAnswer {
+    fn item(&self) -> &str {
+        &self.item
+    }
+    fn answer(&self) -> Answer {
+        self.answer
+    }
+}
+
+impl ItemEntry for ItemOverride {
+    fn item(&self) -> &str {
+        &self.item
+    }
+    fn answer(&self) -> Answer {
+        self.answer
+    }
+}
+
+/// A list of item entries where no item has two different answers: the last would silently win.
+/// The same answer twice is harmless and kept.
+fn deserialize_consistent<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + ItemEntry,
+{
+    let entries = Vec::<T>::deserialize(deserializer)?;
+    for (index, later) in entries.iter().enumerate() {
+        if let Some(earlier) =
+            entries[..index].iter().find(|e| e.item() == later.item() && e.answer() != later.answer())
+        {
+            return Err(serde::de::Error::custom(format!(
+                "item {} is answered twice, {} and then {}: give one answer per item",
+                later.item(),
+                earlier.answer(),
+                later.answer()
+            )));
+        }
+    }
+    Ok(entries)
+}
+
+/// Deserializes a JSON object into a map, refusing a key given twice with different values (a
+/// plain map keeps the last silently). `what` names a key in the error, with both values as JSON.
+pub(crate) fn deserialize_unique_map<'de, D, V>(
+    deserializer: D,
+    what: &'static str,
+) -> Result<std::collections::BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de> + PartialEq + serde::Serialize,
+{
+    struct UniqueMap<V> {
+        what: &'static str,
+        values: std::marker::PhantomData<V>,
+    }
+
+    impl<'de, V: Deserialize<'de> + PartialEq + serde::Serialize> Visitor<'de> for UniqueMap<V> {
+        type Value = std::collections::BTreeMap<String, V>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+            let mut map = std::collections::BTreeMap::new();
+            while let Some((key, value)) = access.next_entry::<String, V>()? {
+                match map.get(&key) {
+                    Some(earlier) if *earlier != value => {
+                        let json = |v: &V| serde_json::to_string(v).unwrap_or_default();
+                        return Err(serde::de::Error::custom(format!(
+                            "{} {key} is given twice, {} and then {}: give it once",
+                            self.what,
+                            json(earlier),
+                            json(&value)
+                        )));
+                    }
+                    _ => {
+                        map.insert(key, value);
+                    }
+                }
+            }
+            Ok(map)
+        }
+    }
+
+    deserializer.deserialize_map(UniqueMap { what, values: std::marker::PhantomData })
 }
 
 impl AnswersFile {

@@ -6,7 +6,6 @@
 //! (serde stops at the first error) and can name the item each problem belongs to.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::digest::sha256_hex;
@@ -179,19 +178,19 @@ pub fn parse_manual(text: &str, path: &Path) -> Result<LoadedManual, ManualFileE
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ProblemKind> {
-    let unreadable = |err: std::io::Error| ProblemKind::Unreadable { reason: err.to_string() };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    if size > MAX_MANUAL_BYTES {
-        return Err(ProblemKind::TooLarge { size, limit: MAX_MANUAL_BYTES });
-    }
-    // The file may grow between the size check and the read: never read more than the limit allows.
-    let mut bytes = Vec::new();
-    file.take(MAX_MANUAL_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_MANUAL_BYTES {
-        return Err(ProblemKind::TooLarge { size: bytes.len() as u64, limit: MAX_MANUAL_BYTES });
-    }
-    Ok(bytes)
+    use docexam_files::read::{ReadError, read_file};
+    read_file(path, MAX_MANUAL_BYTES, "manual").map_err(|error| match error {
+        ReadError::Io { source, .. } => ProblemKind::Unreadable { reason: source.to_string() },
+        // The reader stops one byte past the limit; the size on disk says more when it is known.
+        ReadError::TooLarge { limit, .. } => {
+            let size = std::fs::metadata(path).map_or(0, |meta| meta.len()).max(limit.saturating_add(1));
+            ProblemKind::TooLarge { size, limit }
+        }
+        ReadError::NotAFile { kind, .. } => {
+            ProblemKind::Unreadable { reason: format!("it is {kind}, not a regular file") }
+        }
+        other => ProblemKind::Unreadable { reason: other.to_string() },
+    })
 }
 
 fn toml_problem(err: &toml::de::Error, index: &LineIndex, path: &Path) -> Problem {

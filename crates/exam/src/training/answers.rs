@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{AnswerKey, Attempt};
-use crate::inspection::answers::{AnswersFileError, parse_json};
+use crate::inspection::answers::{AnswersFileError, deserialize_unique_map, parse_json};
 use crate::inspection::{Answer, DecisionRequest, Inspection, Outcome, RefusalReason, RuleViolation, Timestamp};
 
 /// Longest time one document may be said to have taken, in seconds.
@@ -31,17 +31,18 @@ pub const MACHINE_DID_NOT_CHECK: &str = "the machine did not check this item: th
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(transparent)]
 pub struct ExerciseAnswers {
-    /// The entries, by key as written.
+    /// The entries, by key as written (a key given twice differently is refused).
+    #[serde(deserialize_with = "unique_documents")]
     pub entries: BTreeMap<String, DocumentAnswers>,
 }
 
 /// One document's answers.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentAnswers {
     /// Item answers by item id, as written (see [`TraineeAnswer::from_json`]); checked one by one
     /// so that every bad one is reported.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_items")]
     pub answers: BTreeMap<String, serde_json::Value>,
     /// The trainee's outcome.
     pub outcome: Outcome,
@@ -54,6 +55,18 @@ pub struct DocumentAnswers {
     /// Seconds spent on the document (0 when not given).
     #[serde(default)]
     pub seconds: Option<u64>,
+}
+
+fn unique_documents<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, DocumentAnswers>, D::Error> {
+    deserialize_unique_map(deserializer, "document")
+}
+
+fn unique_items<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+    deserialize_unique_map(deserializer, "item")
 }
 
 /// One item answer, checked.

@@ -388,15 +388,28 @@ impl Pack {
 /// Keys are written by hand; anything this large is not one.
 const MAX_KEY_BYTES: u64 = 1024 * 1024;
 
+/// The bytes of a key file: a regular file of at most [`MAX_KEY_BYTES`].
+pub(crate) fn read_key_file(path: &Path) -> Result<Vec<u8>, PackError> {
+    use docexam_files::read::{ReadError, read_file};
+    read_file(path, MAX_KEY_BYTES, "answer key").map_err(|error| match error {
+        ReadError::Io { source, .. } => PackError::Read { path: path.to_path_buf(), source },
+        ReadError::TooLarge { limit, .. } => PackError::Parse {
+            path: path.to_path_buf(),
+            message: format!("more than {limit} bytes is too large for an answer key"),
+        },
+        ReadError::NotAFile { kind, .. } => {
+            PackError::Parse { path: path.to_path_buf(), message: format!("it is {kind}, not a regular file") }
+        }
+        other => PackError::Parse { path: path.to_path_buf(), message: other.to_string() },
+    })
+}
+
 /// Reads `dir/key.toml` and checks that every image it lists exists.
 pub fn load_pack(dir: &Path) -> Result<Pack, PackError> {
     let path = dir.join(KEY_FILE);
-    let read = |source| PackError::Read { path: path.clone(), source };
-    let size = std::fs::metadata(&path).map_err(read)?.len();
-    if size > MAX_KEY_BYTES {
-        return Err(PackError::Parse { path, message: format!("{size} bytes is too large for an answer key") });
-    }
-    let text = std::fs::read_to_string(&path).map_err(read)?;
+    let bytes = read_key_file(&path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| PackError::Parse { path: path.clone(), message: "the answer key is not UTF-8 text".to_owned() })?;
     let key: AnswerKey =
         toml::from_str(&text).map_err(|e| PackError::Parse { path: path.clone(), message: e.to_string() })?;
     for document in &key.documents {

@@ -83,9 +83,9 @@ pub fn check_pack(dir: &Path, manuals: &ManualLibrary) -> Result<(Pack, String),
     let pack = load_pack(dir).map_err(|e| (None, vec![PackProblem::Load(e)]))?;
     let id = Some(pack.key.id.clone());
     let key_path = dir.join(KEY_FILE);
-    let key_sha256 = match std::fs::read(&key_path) {
+    let key_sha256 = match super::read_key_file(&key_path) {
         Ok(bytes) => sha256_hex(&bytes),
-        Err(source) => return Err((id, vec![PackProblem::Load(PackError::Read { path: key_path, source })])),
+        Err(error) => return Err((id, vec![PackProblem::Load(error)])),
     };
     let manual = match manuals.select(&pack.key.manual, KEY_LANGUAGE) {
         Ok(selection) => selection.manual,

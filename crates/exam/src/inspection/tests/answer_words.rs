@@ -110,3 +110,16 @@ fn every_rule_an_answers_file_breaks_comes_back_in_file_order_and_nothing_is_dec
     let broken = refuse.apply(&mut start_with(&report), at(10)).unwrap_err();
     assert!(broken.iter().any(|v| v.to_string().contains("refusal reason")), "{broken:?}");
 }
+
+#[test]
+fn an_item_answered_twice_differently_is_refused_naming_both_answers() {
+    let text = br#"{"answers": [{"item": "F02", "answer": "pass"}, {"item": "F02", "answer": "fail"}]}"#;
+    let AnswersFileError::Json { what, .. } = AnswersFile::from_json(text).unwrap_err();
+    assert!(what.contains("item F02 is answered twice, pass and then fail"), "{what}");
+    let text = br#"{"overrides": [{"item": "C02", "answer": "pass", "reason": "r"}, {"item": "C02", "answer": "n/a", "reason": "r"}]}"#;
+    let AnswersFileError::Json { what, .. } = AnswersFile::from_json(text).unwrap_err();
+    assert!(what.contains("item C02 is answered twice, pass and then not applicable"), "{what}");
+    // The same answer twice decides nothing differently: kept.
+    let text = br#"{"answers": [{"item": "F02", "answer": "pass"}, {"item": "F02", "answer": "p"}]}"#;
+    assert_eq!(AnswersFile::from_json(text).unwrap().answers.len(), 2);
+}

@@ -183,3 +183,15 @@ fn every_problem_of_a_document_is_reported_and_named() {
     ));
     assert!(problems[0].to_string().contains("refus"), "{}", problems[0]);
 }
+
+#[test]
+fn an_item_or_a_document_given_twice_differently_is_refused_naming_both() {
+    let text = br#"{"1": {"answers": {"F02": "pass", "F02": "fail"}, "outcome": "admit"}}"#;
+    let AnswersFileError::Json { what, .. } = ExerciseAnswers::from_json(text).unwrap_err();
+    assert!(what.contains(r#"item F02 is given twice, "pass" and then "fail""#), "{what}");
+    let text = br#"{"1": {"outcome": "admit"}, "1": {"outcome": "refuse"}}"#;
+    let AnswersFileError::Json { what, .. } = ExerciseAnswers::from_json(text).unwrap_err();
+    assert!(what.contains("document 1 is given twice"), "{what}");
+    let text = br#"{"1": {"answers": {"F02": "pass", "F02": "pass"}, "outcome": "admit"}}"#;
+    assert_eq!(ExerciseAnswers::from_json(text).unwrap().entries["1"].answers.len(), 1);
+}
