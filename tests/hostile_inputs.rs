@@ -19,6 +19,9 @@ const IMAGE_LIMIT: u64 = 100 * 1024 * 1024;
 const ANSWERS_LIMIT: u64 = 1024 * 1024;
 const MANUAL_LIMIT: u64 = 4 * 1024 * 1024;
 const TRUTH_LIMIT: u64 = 16 * 1024 * 1024;
+const RECORD_LIMIT: u64 = 4 * 1024 * 1024;
+const PASSPHRASE_LIMIT: u64 = 4096;
+const PROOF_LIMIT: u64 = 64 * 1024;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -267,4 +270,35 @@ fn a_file_name_cannot_fake_a_line_of_scan_output() {
     assert_eq!(run.code, Some(1), "{run:?}");
     assert_eq!(run.stdout.lines().count(), 1, "one line for one file:\n{}", run.stdout);
     assert!(run.stdout.contains(r"not an image\nforged.png"), "{}", run.stdout);
+}
+
+#[test]
+fn audit_record_refuses_each_hostile_record_file() {
+    each_hostile_path("audit-record", RECORD_LIMIT, |path, scratch| {
+        let db = scratch.join("audit.sqlite");
+        docexam(&["audit", "--db", arg(&db), "record", "--json", arg(path)], None)
+    });
+}
+
+#[test]
+fn audit_export_refuses_each_hostile_passphrase_file() {
+    each_hostile_path("audit-passphrase", PASSPHRASE_LIMIT, |path, scratch| {
+        let db = scratch.join("audit.sqlite");
+        let out = scratch.join("export.jsonl");
+        let args = ["audit", "--db", arg(&db), "export", "--format", "jsonl", "--out", arg(&out)];
+        docexam(&[&args[..], &["--passphrase-file", arg(path)]].concat(), None)
+    });
+}
+
+#[test]
+fn audit_verify_refuses_each_hostile_proof_file() {
+    each_hostile_path("audit-proof", PROOF_LIMIT, |path, scratch| {
+        // verify --export FILE reads FILE.proof.json beside it: that name links to the hostile path.
+        let export = scratch.join("export.jsonl");
+        std::fs::write(&export, b"").expect("an empty export");
+        let proof = scratch.join("export.jsonl.proof.json");
+        let _ = std::fs::remove_file(&proof);
+        std::os::unix::fs::symlink(path, &proof).expect("link the proof file");
+        docexam(&["audit", "verify", "--export", arg(&export)], None)
+    });
 }

@@ -94,7 +94,7 @@ impl DeskKey {
         if metadata.len() > 4096 {
             return Err(problem("not a docexam key file (too large)".into()));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| problem(format!("cannot read: {e}")))?;
+        let text = docexam_files::read_text_file(path, 4096, "signing key").map_err(|e| problem(e.to_string()))?;
         let mut lines = text.lines();
         if lines.next() != Some(KEY_FILE_HEADER) {
             return Err(problem("not a docexam key file".into()));

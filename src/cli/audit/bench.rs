@@ -53,7 +53,7 @@ pub struct BenchArgs {
 /// Runs `audit append-loop`: after each commit, prints `committed N` and flushes, so a parent that
 /// kills this process knows exactly which records were acknowledged.
 pub fn append_loop(db: &Path, args: &AppendLoopArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read(&args.json)?;
+    let text = docexam_files::read_file(&args.json, super::record::MAX_RECORD_BYTES, "record")?;
     let inspection: Inspection = serde_json::from_slice(&text)?;
     let mut log = match open_for_writing(db) {
         Ok(log) => log,

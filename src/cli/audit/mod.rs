@@ -128,10 +128,13 @@ pub struct SupervisorArgs {
     pub supervisor: Option<String>,
 }
 
+/// Longest passphrase file read (its first line is the passphrase).
+const MAX_PASSPHRASE_FILE_BYTES: u64 = 4096;
+
 /// Reads a passphrase: the file, else the environment variable, else a terminal prompt.
 pub fn read_passphrase(file: Option<&Path>, prompt: &str) -> anyhow::Result<String> {
     if let Some(file) = file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = docexam_files::read_text_file(file, MAX_PASSPHRASE_FILE_BYTES, "passphrase file")?;
         return Ok(text.lines().next().unwrap_or_default().to_owned());
     }
     if let Ok(value) = std::env::var(PASSPHRASE_ENV) {

@@ -1,6 +1,5 @@
 //! `audit record --json FILE|-`: append a decided inspection record.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,17 +48,18 @@ pub fn run(db: &Path, args: &RecordArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let result = if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(MAX_RECORD_BYTES + 1).read_to_end(&mut bytes)
+    let read = if path.as_os_str() == "-" {
+        docexam_files::read_stdin(MAX_RECORD_BYTES, "record")
     } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_RECORD_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        docexam_files::read_file(path, MAX_RECORD_BYTES, "record")
     };
-    result.map_err(|e| format!("cannot read the record: {e}"))?;
-    if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(format!("the record is larger than {} MiB; refused", MAX_RECORD_BYTES / (1024 * 1024)));
-    }
-    Ok(bytes)
+    read.map_err(|e| match e {
+        docexam_files::ReadError::TooLarge { .. } => {
+            format!(
+                "the record is larger than {} MiB ({MAX_RECORD_BYTES} bytes); refused",
+                MAX_RECORD_BYTES / (1024 * 1024)
+            )
+        }
+        other => other.to_string(),
+    })
 }

@@ -1,7 +1,5 @@
 //! The proof file written beside every export, and the signature message it carries.
 
-use std::fs::File;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::with_suffix;
 use crate::AuditError;
 use docexam_exam::digest::to_hex;
+use docexam_files::ReadError;
 
 /// The `format` of every proof file.
 pub const PROOF_FORMAT: &str = "docexam-audit-proof";
@@ -68,14 +67,19 @@ pub fn proof_path_for(export: &Path) -> PathBuf {
 /// Reads a proof file. `Err` when it cannot be read or is from a newer docexam; `Ok(Err(why))`
 /// when it is readable but not a well-formed proof (edited or damaged).
 pub fn read_proof(path: &Path) -> Result<Result<Proof, String>, AuditError> {
-    let io = |action| move |source| AuditError::Io { path: path.to_owned(), action, source };
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|file| file.take(MAX_PROOF_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(io("read the proof file"))?;
-    if bytes.len() as u64 > MAX_PROOF_BYTES {
-        return Ok(Err(format!("the proof file is larger than {} KiB: not a docexam proof", MAX_PROOF_BYTES / 1024)));
-    }
+    let bytes = match docexam_files::read_file(path, MAX_PROOF_BYTES, "proof file") {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { .. }) => {
+            return Ok(Err(format!("the proof file is larger than {MAX_PROOF_BYTES} bytes: not a docexam proof")));
+        }
+        Err(error) => {
+            let source = match error {
+                ReadError::Io { source, .. } => source,
+                other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+            };
+            return Err(AuditError::Io { path: path.to_owned(), action: "read the proof file", source });
+        }
+    };
     let value: serde_json::Value = match serde_json::from_slice(&bytes) {
         Ok(value) => value,
         Err(e) => return Ok(Err(format!("the proof file is not readable JSON ({e})"))),
