@@ -32,7 +32,7 @@ use docexam_mrz::dates::CalendarDate;
 #[command(name = "docexam", version, about, long_about = None)]
 pub struct Cli {
     /// The date to check expiry against and to place two-digit years (YYYY-MM-DD; default: today, UTC).
-    #[arg(long, global = true, value_parser = parse_date)]
+    #[arg(long, global = true, value_parser = parse_reference_date)]
     pub reference_date: Option<CalendarDate>,
 
     /// Folder of examination manuals (default: $DOCEXAM_MANUALS, then `manuals/` next to the binary or up to 3 folders
@@ -106,8 +106,14 @@ pub fn write_stdout_line(line: std::fmt::Arguments<'_>) -> std::io::Result<()> {
     stdout.write_all(b"\n")
 }
 
+/// A date as YYYY-MM-DD (filters such as `--since` may name any date).
 fn parse_date(text: &str) -> Result<CalendarDate, String> {
-    let date = CalendarDate::parse_iso(text).ok_or_else(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))?;
+    CalendarDate::parse_iso(text).ok_or_else(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+/// A reference date: a date in [`REFERENCE_YEARS`].
+fn parse_reference_date(text: &str) -> Result<CalendarDate, String> {
+    let date = parse_date(text)?;
     // Two-digit MRZ years are placed within a century of the reference date: outside this range
     // they would print as years like -26 or 10012.
     if !REFERENCE_YEARS.contains(&date.year) {
