@@ -136,8 +136,8 @@ fn a_trainee_works_through_a_pack_on_the_desk_and_sees_the_report_with_the_misse
     let reader = AuditReader::open(&dir.join("audit.sqlite")).unwrap();
     let sessions = reader.training_sessions(Some("fixture-basics"), None).unwrap();
     assert_eq!(sessions.len(), 1);
-    assert_eq!((sessions[0].trainee.as_str(), sessions[0].attempts), ("trainee-7", 3));
-    assert!(sessions[0].finished_at.is_some() && !sessions[0].manual_only);
+    assert_eq!((sessions[0].session.trainee.as_str(), sessions[0].attempts), ("trainee-7", 3));
+    assert!(sessions[0].finished_at.is_some() && !sessions[0].session.manual_only);
     let attempts = reader.training_attempts(sessions[0].id).unwrap();
     assert_eq!(attempts.iter().map(|a| a.index).collect::<Vec<_>>(), [0, 1, 2]);
     assert_eq!(attempts[0].inspection.officer(), Some("trainee-7"));
@@ -222,7 +222,7 @@ fn manual_only_shows_no_machine_reading_keeps_other_work_out_and_can_be_abandone
     assert!(app.state.training.run.is_none() && app.state.document.is_none() && app.state.shift.is_none());
     assert!(app.state.notifications.iter().any(|n| n.text.contains("abandoned: 1 of 3 document(s) stored")));
     let session = &app.state.training.history[0];
-    assert!(session.manual_only && session.finished_at.is_none());
+    assert!(session.session.manual_only && session.finished_at.is_none());
     harness.get_by_label("1 (unfinished)");
 
     // Its report, read back from the log: one document done, scored as decided.

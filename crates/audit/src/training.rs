@@ -60,18 +60,9 @@ pub struct NewSession {
 pub struct SessionSummary {
     /// Its number.
     pub id: SessionId,
-    /// The pack's id.
-    pub pack_id: String,
-    /// The pack's title.
-    pub pack_title: String,
-    /// SHA-256 of the pack's key file when the session started.
-    pub key_sha256: String,
-    /// The manual followed.
-    pub manual_id: String,
-    /// The trainee.
-    pub trainee: String,
-    /// Manual-only work.
-    pub manual_only: bool,
+    /// What it is about, as given when it started.
+    #[serde(flatten)]
+    pub session: NewSession,
     /// When it started (the desk clock).
     pub started_at: Timestamp,
     /// When it was finished; `None` while the trainee is still at it (or gave up).
@@ -287,12 +278,7 @@ fn sessions(
             row.map_err(sql)?;
         found.push(SessionSummary {
             id,
-            pack_id,
-            pack_title,
-            key_sha256,
-            manual_id,
-            trainee,
-            manual_only,
+            session: NewSession { pack_id, pack_title, key_sha256, manual_id, trainee, manual_only },
             started_at: timestamp(path, &started_at)?,
             finished_at: finished_at.as_deref().map(|t| timestamp(path, t)).transpose()?,
             attempts: u32::try_from(count).unwrap_or(u32::MAX),
@@ -441,7 +427,7 @@ mod tests {
         assert_eq!(ann_basics.len(), 1);
         let summary = &ann_basics[0];
         assert_eq!((summary.id, summary.attempts, summary.finished_at), (first, 2, None));
-        assert_eq!((summary.trainee.as_str(), summary.manual_only), ("Ann", true));
+        assert_eq!((summary.session.trainee.as_str(), summary.session.manual_only), ("Ann", true));
         assert_eq!(store.sessions(Some("basics-1"), None).unwrap().len(), 2);
         assert_eq!(store.sessions(None, Some("Bob")).unwrap()[0].id, other_trainee);
 

@@ -34,7 +34,7 @@ pub(super) fn report(search: &PackSearch, manuals_dir: Option<&Path>, args: &Rep
         let mut scored = Vec::new();
         for summary in reader.training_sessions(Some(&key.id), args.trainee.as_deref())? {
             let attempts = reader.training_attempts(summary.id)?;
-            let key_changed = summary.key_sha256 != pack.key_sha256;
+            let key_changed = summary.session.key_sha256 != pack.key_sha256;
             scored.push(ScoredSession { score: score_attempts(key, &attempts), summary, key_changed });
         }
         Ok::<_, AuditError>(scored)
@@ -126,9 +126,9 @@ fn session_rows(key: &AnswerKey, sessions: &[ScoredSession], format: ReportForma
             };
             vec![
                 s.summary.id.to_string(),
-                s.summary.trainee.clone(),
+                s.summary.session.trainee.clone(),
                 started,
-                if s.summary.manual_only { "manual only" } else { "with OCR" }.to_owned(),
+                if s.summary.session.manual_only { "manual only" } else { "with OCR" }.to_owned(),
                 if s.summary.finished_at.is_some() { "finished" } else { "unfinished" }.to_owned(),
                 format!("{}/{}", s.score.documents.len(), key.documents.len()),
                 points(s.score.points),
@@ -193,7 +193,7 @@ fn item_rows(sessions: &[ScoredSession]) -> Table {
 fn trainee_rows(sessions: &[ScoredSession], format: ReportFormat) -> Table {
     let mut trainees: BTreeMap<&str, Vec<&ScoredSession>> = BTreeMap::new();
     for session in sessions {
-        trainees.entry(session.summary.trainee.as_str()).or_default().push(session);
+        trainees.entry(session.summary.session.trainee.as_str()).or_default().push(session);
     }
     let arrow = match format {
         ReportFormat::Table => " -> ",

@@ -580,19 +580,22 @@ fn report_from_stored(
     summary: &SessionSummary,
     attempts: &[Attempt],
 ) {
-    let Some(found) = training.shelf.find(&summary.pack_id).cloned() else {
+    let Some(found) = training.shelf.find(&summary.session.pack_id).cloned() else {
         return outbox.notify(
             Severity::Warning,
-            format!("pack {:?} of session {} is no longer available: it cannot be scored", summary.pack_id, summary.id),
+            format!(
+                "pack {:?} of session {} is no longer available: it cannot be scored",
+                summary.session.pack_id, summary.id
+            ),
         );
     };
     let score = score_attempts(&found.pack.key, attempts);
-    let key_changed = found.key_sha256 != summary.key_sha256;
+    let key_changed = found.key_sha256 != summary.session.key_sha256;
     let finished = summary.finished_at.is_some();
     let report = TrainingReport::new(
         summary.id,
-        summary.trainee.clone(),
-        summary.manual_only,
+        summary.session.trainee.clone(),
+        summary.session.manual_only,
         finished,
         found.pack,
         key_changed,

@@ -132,11 +132,11 @@ fn history(ui: &mut egui::Ui, training: &TrainingState, out: &mut Vec<Command>) 
         ui.end_row();
         for session in training.history.iter().rev() {
             ui.label(session.id.to_string());
-            ui.label(&session.trainee);
+            ui.label(&session.session.trainee);
             ui.label(session.started_at.to_string());
             let state = if session.finished_at.is_some() { "" } else { " (unfinished)" };
             ui.label(format!("{}{state}", session.attempts));
-            ui.label(if session.manual_only { "manual only" } else { "with OCR" });
+            ui.label(if session.session.manual_only { "manual only" } else { "with OCR" });
             if ui.button("Report").clicked() {
                 send(out, TrainingCommand::OpenReport(session.id));
             }
