@@ -68,10 +68,7 @@ impl std::fmt::Debug for AuditLog {
 /// The time the log stamps on what it writes, to the second (the chain order, not the time, is
 /// authoritative). The log's own: shells read their clock themselves.
 pub(crate) fn now() -> Timestamp {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    Timestamp::from_unix_seconds(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+    Timestamp::from_system_time(std::time::SystemTime::now())
 }
 
 /// A desk id: letters, digits, `-`, `_`, `.`; 1 to 64 characters.

@@ -35,6 +35,13 @@ impl Timestamp {
         }
     }
 
+    /// `time` (read by a shell's clock) to the second. A time before 1970 or past the year 9999
+    /// becomes the Unix epoch: the work goes on, and the odd time shows in its record.
+    pub fn from_system_time(time: std::time::SystemTime) -> Self {
+        let seconds = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        Self::from_unix_seconds(seconds).unwrap_or(Self::UNIX_EPOCH)
+    }
+
     /// Seconds since 1970-01-01T00:00:00Z.
     pub const fn unix_seconds(self) -> i64 {
         self.unix_seconds
@@ -124,6 +131,16 @@ mod tests {
 
     fn ts(seconds: i64) -> Timestamp {
         Timestamp::from_unix_seconds(seconds).expect("in range")
+    }
+
+    #[test]
+    fn a_system_time_is_whole_seconds_and_the_epoch_when_out_of_range() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let later = UNIX_EPOCH + Duration::from_millis(1_700_000_000_900);
+        assert_eq!(Timestamp::from_system_time(later).unix_seconds(), 1_700_000_000);
+        assert_eq!(Timestamp::from_system_time(UNIX_EPOCH - Duration::from_secs(5)), Timestamp::UNIX_EPOCH);
+        let beyond = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(Timestamp::from_system_time(beyond), Timestamp::UNIX_EPOCH);
     }
 
     #[test]
